@@ -1,0 +1,1 @@
+//! wastetrail basel (being written).

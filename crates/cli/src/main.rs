@@ -1,0 +1,2 @@
+//! The `wastetrail` binary (being written).
+fn main() {}

@@ -1,0 +1,1 @@
+//! wastetrail ledger (being written).

@@ -1,0 +1,1 @@
+//! wastetrail store (being written).
