@@ -846,52 +846,45 @@ impl Body {
 
 // ---- readers for data-helper types ----
 
-fn country(v: &Value, path: &str, errs: &mut Errs) -> Option<CountryCode> {
+/// Reads a string at `path` and parses it with `parse`; a parse failure is recorded as
+/// "is not <what>: <reason>".
+fn parsed<T, E: std::fmt::Display>(
+    v: &Value,
+    path: &str,
+    errs: &mut Errs,
+    what: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Option<T> {
     let s = json::text(v, path, errs)?;
-    match CountryCode::parse(&s) {
+    match parse(&s) {
         Ok(c) => Some(c),
         Err(e) => {
-            json::err(errs, path, format!("is not a country code: {e}"));
+            json::err(errs, path, format!("is not {what}: {e}"));
             None
         }
     }
+}
+
+fn country(v: &Value, path: &str, errs: &mut Errs) -> Option<CountryCode> {
+    parsed(v, path, errs, "a country code", CountryCode::parse)
 }
 
 fn waste_code(v: &Value, path: &str, errs: &mut Errs) -> Option<WasteCode> {
-    let s = json::text(v, path, errs)?;
-    match WasteCode::parse(&s) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            json::err(errs, path, format!("is not a Basel waste code: {e}"));
-            None
-        }
-    }
+    parsed(v, path, errs, "a Basel waste code", WasteCode::parse)
 }
 
 fn read_operation(v: &Value, path: &str, errs: &mut Errs) -> Option<Operation> {
-    let s = json::text(v, path, errs)?;
-    match Operation::parse(&s) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            json::err(errs, path, format!("is not an Annex IV operation: {e}"));
-            None
-        }
-    }
+    parsed(v, path, errs, "an Annex IV operation", Operation::parse)
 }
 
 fn hazard_class(v: &Value, path: &str, errs: &mut Errs) -> Option<HazardClass> {
-    let s = json::text(v, path, errs)?;
-    match HazardClass::parse(&s) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            json::err(
-                errs,
-                path,
-                format!("is not an Annex III characteristic: {e}"),
-            );
-            None
-        }
-    }
+    parsed(
+        v,
+        path,
+        errs,
+        "an Annex III characteristic",
+        HazardClass::parse,
+    )
 }
 
 // ---- body readers ----

@@ -1,0 +1,360 @@
+//! PostgreSQL backend: the writer locks the single `log_state` row with `SELECT ... FOR
+//! UPDATE` in each batch transaction and re-reads it there, so several processes (each with
+//! its own writer task) can append to one log; commits use `synchronous_commit=on`.
+
+use std::str::FromStr as _;
+
+use std::collections::HashMap;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Postgres, QueryBuilder};
+use wastetrail_ledger::merkle::{EMPTY_ROOT, Hash};
+use wastetrail_ledger::note::NoteSigner;
+
+use crate::core::{
+    Backend, BatchOutcome, LatestCheckpoint, LogState, Pending, admit, check_checkpoint_cas,
+    contiguous_hashes, plan_batch, precondition_keys, projection_rows, split_runs,
+};
+use crate::error::{to_hash, to_i64, to_u64};
+use crate::{Entry, ProjectionRow, SignedCheckpoint, StoreConfig, StoreError};
+
+/// Rows per multi-row `INSERT` (3 parameters each, far below PostgreSQL's 65535 limit).
+const ROWS_PER_INSERT: usize = 256;
+
+/// The embedded PostgreSQL migrations (`migrations/postgres`).
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// SQL of the PostgreSQL backend.
+pub(crate) struct PostgresBackend {
+    pool: PgPool,
+}
+
+impl PostgresBackend {
+    /// Connects, applies the migrations (under sqlx's advisory lock, so concurrent opens are
+    /// safe) and binds the log to `config.origin`.
+    pub(crate) async fn connect(url: &str, config: &StoreConfig) -> Result<Self, StoreError> {
+        // An acknowledged append must survive a crash whatever the server default is.
+        let options = PgConnectOptions::from_str(url)?.options([("synchronous_commit", "on")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(config.max_connections)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        sqlx::query(
+            "INSERT INTO log_state (id, origin, size, root, right_edge) VALUES (1, $1, 0, $2, $3) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&config.origin)
+        .bind(&EMPTY_ROOT[..])
+        .bind(Vec::<u8>::new())
+        .execute(&pool)
+        .await?;
+        let stored: String = sqlx::query_scalar("SELECT origin FROM log_state WHERE id = 1")
+            .fetch_one(&pool)
+            .await?;
+        if stored != config.origin {
+            pool.close().await;
+            return Err(StoreError::OriginMismatch {
+                stored,
+                configured: config.origin.clone(),
+            });
+        }
+        Ok(Self { pool })
+    }
+}
+
+async fn read_state(
+    conn: &mut sqlx::PgConnection,
+) -> Result<(LogState, LatestCheckpoint), StoreError> {
+    let (size, root, edge): (i64, Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT size, root, right_edge FROM log_state WHERE id = 1 FOR UPDATE")
+            .fetch_one(&mut *conn)
+            .await?;
+    let state = LogState::from_columns(to_u64(size)?, &root, &edge)?;
+    let latest: Option<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT size, root FROM checkpoints ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    let latest = match latest {
+        Some((size, root)) => Some((to_u64(size)?, to_hash(&root)?)),
+        None => None,
+    };
+    Ok((state, latest))
+}
+
+/// The stored versions of projection `keys` (missing keys are absent from the map).
+async fn read_versions(
+    conn: &mut sqlx::PgConnection,
+    keys: &[&str],
+) -> Result<HashMap<String, String>, StoreError> {
+    let mut out = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(ROWS_PER_INSERT) {
+        let mut q =
+            QueryBuilder::<Postgres>::new("SELECT key, version FROM projections WHERE key IN (");
+        let mut list = q.separated(", ");
+        for key in chunk {
+            list.push_bind(*key);
+        }
+        q.push(")");
+        let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Converts a stored projection row.
+fn projection_row(
+    (key, version, value, idx): (String, String, Vec<u8>, i64),
+) -> Result<ProjectionRow, StoreError> {
+    Ok(ProjectionRow {
+        key,
+        version,
+        value,
+        index: to_u64(idx)?,
+    })
+}
+
+async fn insert_checkpoint_row(
+    conn: &mut sqlx::PgConnection,
+    checkpoint: &SignedCheckpoint,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO checkpoints (size, root, note) VALUES ($1, $2, $3)")
+        .bind(to_i64(checkpoint.checkpoint.size)?)
+        .bind(&checkpoint.checkpoint.root[..])
+        .bind(&checkpoint.note)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+impl Backend for PostgresBackend {
+    async fn tree_head(&self) -> Result<(u64, Hash), StoreError> {
+        let (size, root): (i64, Vec<u8>) =
+            sqlx::query_as("SELECT size, root FROM log_state WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((to_u64(size)?, to_hash(&root)?))
+    }
+
+    async fn commit_batch<'a>(
+        &'a self,
+        pending: &'a [Pending],
+        signer: &'a NoteSigner,
+        origin: &'a str,
+    ) -> Result<BatchOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (state, latest) = read_state(&mut tx).await?;
+        let current = read_versions(&mut tx, &precondition_keys(pending)).await?;
+        let admissions = admit(pending, &current);
+        let entries: Vec<(&[u8], Hash)> = pending
+            .iter()
+            .zip(&admissions)
+            .filter(|(_, a)| a.is_ok())
+            .map(|(p, _)| (p.data.as_slice(), p.leaf_hash))
+            .collect();
+        if entries.is_empty() {
+            tx.rollback().await?;
+            return Ok(BatchOutcome {
+                plan: None,
+                admissions,
+            });
+        }
+        let hashes: Vec<Hash> = entries.iter().map(|(_, h)| *h).collect();
+        let plan = plan_batch(state, latest, &hashes, signer, origin)?;
+        // Both ends fit in i64, so every index in between does.
+        let base = to_i64(plan.first_index)?;
+        let size = to_i64(plan.state.size())?;
+        let mut next = base;
+        for chunk in entries.chunks(ROWS_PER_INSERT) {
+            let mut insert =
+                QueryBuilder::<Postgres>::new("INSERT INTO entries (idx, leaf_hash, data) ");
+            insert.push_values(chunk, |mut row, (data, hash)| {
+                row.push_bind(next).push_bind(&hash[..]).push_bind(*data);
+                next += 1;
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        let nodes = plan
+            .nodes
+            .iter()
+            .map(|(id, hash)| Ok((i16::from(id.level), to_i64(id.index)?, hash)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        for chunk in nodes.chunks(ROWS_PER_INSERT) {
+            let mut insert =
+                QueryBuilder::<Postgres>::new("INSERT INTO tree_nodes (level, idx, hash) ");
+            insert.push_values(chunk, |mut row, (level, idx, hash)| {
+                row.push_bind(*level).push_bind(*idx).push_bind(&hash[..]);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        sqlx::query("UPDATE log_state SET size = $1, root = $2, right_edge = $3 WHERE id = 1")
+            .bind(size)
+            .bind(&plan.state.root[..])
+            .bind(plan.state.right_edge_bytes())
+            .execute(&mut *tx)
+            .await?;
+        let rows = projection_rows(pending, &admissions, plan.first_index)
+            .into_iter()
+            .map(|(key, version, value, idx)| Ok((key, version, value, to_i64(idx)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut upsert = QueryBuilder::<Postgres>::new(
+                "INSERT INTO projections (key, version, value, idx) ",
+            );
+            upsert.push_values(chunk, |mut row, (key, version, value, idx)| {
+                row.push_bind(*key)
+                    .push_bind(*version)
+                    .push_bind(*value)
+                    .push_bind(*idx);
+            });
+            upsert.push(
+                " ON CONFLICT (key) DO UPDATE SET version = excluded.version, \
+                 value = excluded.value, idx = excluded.idx",
+            );
+            upsert.build().execute(&mut *tx).await?;
+        }
+        insert_checkpoint_row(&mut tx, &plan.checkpoint).await?;
+        tx.commit().await?;
+        Ok(BatchOutcome {
+            plan: Some(plan),
+            admissions,
+        })
+    }
+
+    async fn projection<'a>(&'a self, key: &'a str) -> Result<Option<ProjectionRow>, StoreError> {
+        let row: Option<(String, String, Vec<u8>, i64)> =
+            sqlx::query_as("SELECT key, version, value, idx FROM projections WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(projection_row).transpose()
+    }
+
+    async fn projections_with_prefix<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> Result<Vec<ProjectionRow>, StoreError> {
+        let rows: Vec<(String, String, Vec<u8>, i64)> = sqlx::query_as("SELECT key, version, value, idx FROM projections WHERE starts_with(key, $1) ORDER BY key")
+            .bind(prefix)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(projection_row).collect()
+    }
+
+    async fn insert_checkpoint<'a>(
+        &'a self,
+        checkpoint: &'a SignedCheckpoint,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (state, latest) = read_state(&mut tx).await?;
+        check_checkpoint_cas(&checkpoint.checkpoint, &state, latest)?;
+        insert_checkpoint_row(&mut tx, checkpoint).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn latest_checkpoint_note(&self) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn entries(&self, start: u64, end: u64) -> Result<Vec<Entry>, StoreError> {
+        let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+            "SELECT idx, leaf_hash, data FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+        )
+        .bind(to_i64(start)?)
+        .bind(to_i64(end)?)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(idx, hash, data)| {
+                Ok(Entry {
+                    index: to_u64(idx)?,
+                    leaf_hash: to_hash(&hash)?,
+                    data,
+                })
+            })
+            .collect()
+    }
+
+    async fn index_of_leaf_hash<'a>(
+        &'a self,
+        leaf_hash: &'a Hash,
+        below: u64,
+    ) -> Result<Option<u64>, StoreError> {
+        let idx: Option<i64> = sqlx::query_scalar(
+            "SELECT idx FROM entries WHERE leaf_hash = $1 AND idx < $2 ORDER BY idx LIMIT 1",
+        )
+        .bind(&leaf_hash[..])
+        .bind(to_i64(below)?)
+        .fetch_optional(&self.pool)
+        .await?;
+        idx.map(to_u64).transpose()
+    }
+
+    async fn stored_hashes(
+        &self,
+        level: u8,
+        start: u64,
+        end: u64,
+    ) -> Result<Vec<Hash>, StoreError> {
+        let rows: Vec<(i64, Vec<u8>)> = if level == 0 {
+            sqlx::query_as(
+                "SELECT idx, leaf_hash FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+            )
+            .bind(to_i64(start)?)
+            .bind(to_i64(end)?)
+            .fetch_all(&self.pool)
+            .await?
+        } else {
+            sqlx::query_as(
+                "SELECT idx, hash FROM tree_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 \
+                 ORDER BY idx",
+            )
+            .bind(i16::from(level))
+            .bind(to_i64(start)?)
+            .bind(to_i64(end)?)
+            .fetch_all(&self.pool)
+            .await?
+        };
+        contiguous_hashes(rows, level, start, end)
+    }
+
+    /// One aggregate row per run, so a proof costs one query and a few rows.
+    async fn stored_hash_ranges<'a>(
+        &'a self,
+        ranges: &'a [(u8, u64, u64)],
+    ) -> Result<Vec<Vec<Hash>>, StoreError> {
+        if ranges.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Postgres>::new("");
+        for (run, &(level, start, end)) in ranges.iter().enumerate() {
+            if run > 0 {
+                q.push(" UNION ALL ");
+            }
+            q.push(format_args!("SELECT CAST({run} AS BIGINT) AS run, "));
+            if level == 0 {
+                q.push("COUNT(*), string_agg(leaf_hash, ''::bytea ORDER BY idx) FROM entries WHERE idx >= ");
+            } else {
+                q.push("COUNT(*), string_agg(hash, ''::bytea ORDER BY idx) FROM tree_nodes WHERE level = ");
+                q.push_bind(i16::from(level));
+                q.push(" AND idx >= ");
+            }
+            q.push_bind(to_i64(start)?);
+            q.push(" AND idx < ");
+            q.push_bind(to_i64(end)?);
+        }
+        q.push(" ORDER BY 1");
+        let rows: Vec<(i64, i64, Option<Vec<u8>>)> =
+            q.build_query_as().fetch_all(&self.pool).await?;
+        split_runs(rows, ranges)
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
