@@ -1,2 +1,9 @@
-//! The `wastetrail` binary (being written).
-fn main() {}
+//! The `wastetrail` binary: a thin main over the `wastetrail` library (see its crate docs).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    wastetrail::cli::run(wastetrail::cli::Cli::parse())
+}

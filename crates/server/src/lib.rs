@@ -39,11 +39,15 @@ pub use problem::{ApiError, Problem};
 pub use world::REGISTRY_CASE;
 
 /// Installs a tracing subscriber for the server's structured logs: JSON lines when `json`,
-/// human-readable otherwise; the level comes from `RUST_LOG` (default `info`). Does nothing
+/// human-readable otherwise; the level comes from `RUST_LOG` (default `info`, with 4xx answers of the HTTP middleware not logged). Does nothing
 /// if a subscriber is already installed.
 pub fn init_tracing(json: bool) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // Refused requests (4xx) are answers, not faults: tracing-actix-web would log each one as a
+    // warning with its whole problem body, so by default only server errors (5xx) are logged
+    // from that middleware. `RUST_LOG` overrides this.
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tracing_actix_web=error"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let _ = if json {
         builder.json().try_init()

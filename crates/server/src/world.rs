@@ -383,20 +383,23 @@ pub async fn catch_up(
     facts: &Facts,
 ) -> Result<u64, StoreError> {
     let size = store.tree_size().await?;
-    if world.read().await.size >= size {
-        return Ok(size);
-    }
-    let mut w = world.write().await;
-    while w.size < size {
-        let batch = store.entries(w.size, 256).await?;
-        if batch.is_empty() {
-            break;
+    loop {
+        let from = world.read().await.size;
+        if from >= size {
+            return Ok(from);
         }
+        // Read the missing entries WITHOUT holding the lock (database reads are the slow part),
+        // then apply them under the write lock, skipping any that a concurrent catch-up
+        // applied meanwhile. The write lock is held only for the (pure, CPU-only) replay.
+        let batch = store.entries(from, 1024).await?;
+        if batch.is_empty() {
+            return Ok(from);
+        }
+        let mut w = world.write().await;
         for e in &batch {
             if e.index == w.size {
                 w.apply_entry(e, facts);
             }
         }
     }
-    Ok(w.size)
 }

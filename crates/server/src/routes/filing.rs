@@ -175,8 +175,8 @@ async fn submit_inner(
             Ok(r) => {
                 state.metrics.append_latency(started.elapsed());
                 state.metrics.accepted();
-                // Bring the view up to date before other filings of this process decide.
-                let _ = state.view().await?;
+                // No catch-up here: the next decision (or read) catches the view up, and the
+                // store's preconditions protect decisions made on a view that is behind.
                 state.appended.notify_waiters();
                 let proof = state
                     .store

@@ -1,0 +1,216 @@
+//! Command-line arguments (clap derive) and dispatch to the commands.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::check::{self, Outcome};
+use crate::commands;
+use crate::render;
+
+/// A signed, append-only, publicly verifiable ledger of transboundary movements of hazardous
+/// wastes and e-waste under the Basel Convention.
+#[derive(Debug, Parser)]
+#[command(name = "wastetrail", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands of `wastetrail`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check one case file against the Basel Convention consent rules and answer its question.
+    ///
+    /// Exit status: 0 the shipment may start (or the "what is due" question was answered),
+    /// 1 it may not (or a statement of the file was refused), 2 the case file is invalid.
+    Check(CheckArgs),
+    /// Run the server (HTTP API over the log; SQLite by default, PostgreSQL by URL).
+    ///
+    /// Settings: defaults, then the --config file, then WASTETRAIL_* environment variables,
+    /// then these options. Prints `listening on http://HOST:PORT` once the socket is bound.
+    Serve(ServeArgs),
+    /// Create a demo deployment (keys, configuration, three cases filed through the API) and
+    /// serve it.
+    Demo(DemoArgs),
+    /// Create an Ed25519 participant key (PKCS#8 PEM, permissions 0600) and print its public
+    /// key and key ID.
+    Keygen(KeygenArgs),
+    /// Sign and file one statement with a participant key (the reference API client).
+    ///
+    /// Exit status: 0 accepted (or already in the log), 1 refused by the server (the problem
+    /// code, and for rule refusals the rule ID and citation, are printed), 2 invalid input,
+    /// 3 the server could not be reached or failed, 4 the server's receipt does not verify.
+    File(FileArgs),
+    /// Export the whole log, or one case, as a verifiable bundle (docs/export-bundle.md).
+    ///
+    /// Exit status: 0 written, 1 the server's data does not verify, 2 invalid input,
+    /// 3 the server could not be reached or failed.
+    Export(ExportArgs),
+}
+
+/// Arguments of `wastetrail serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, `HOST:PORT` (port 0: any free port). Default 127.0.0.1:8080.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Data directory (SQLite database and key files). Default ./wastetrail-data.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file (TOML; keys in docs/operations.md).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL (`sqlite:PATH` or `postgres://...`); default SQLite in the data directory.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Write the logs as JSON lines.
+    #[arg(long)]
+    pub log_json: bool,
+}
+
+/// Arguments of `wastetrail demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The demo directory (keys, configuration, data). Reused if it holds a demo already.
+    #[arg(long, value_name = "DIR", default_value = "wastetrail-demo")]
+    pub dir: PathBuf,
+    /// Address to listen on. Default 127.0.0.1:8080.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Stop once the cases are filed instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+/// Arguments of `wastetrail keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the private key (PKCS#8 PEM). The file must not exist.
+    #[arg(long, short, value_name = "KEY.pem")]
+    pub out: PathBuf,
+    /// Print the public key and key ID as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `wastetrail file`.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// The statement: a draft `{type, case, actor?, key?, issued_at?, prev?, body}` (missing
+    /// members are filled in) or a signed statement `{statement, sig}`.
+    pub statement: PathBuf,
+    /// The participant's private key (PKCS#8 PEM).
+    #[arg(long, value_name = "KEY.pem")]
+    pub key: PathBuf,
+    /// The server, e.g. http://127.0.0.1:8080.
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// The actor, when the statement does not name it.
+    #[arg(long, value_name = "ID")]
+    pub actor: Option<String>,
+    /// The log key the server must have (note verifier key `<name>+<hex>+<base64>`).
+    #[arg(long, value_name = "VKEY")]
+    pub log_key: Option<String>,
+    /// Print the receipt or the problem as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `wastetrail export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The server, e.g. http://127.0.0.1:8080.
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// Export this case (with the registry) instead of the whole log.
+    #[arg(long, value_name = "ID")]
+    pub case: Option<String>,
+    /// Write the bundle here (default: standard output).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The log key the server must have (note verifier key).
+    #[arg(long, value_name = "VKEY")]
+    pub log_key: Option<String>,
+    /// The registrar's public key (base64, or a file holding it) to put into the bundle.
+    #[arg(long, value_name = "KEY")]
+    pub registrar_key: Option<String>,
+    /// The registrar's participant id (with --registrar-key).
+    #[arg(long, value_name = "ID", default_value = "registrar")]
+    pub registrar_id: String,
+    /// Log in with this key (e.g. an auditor's) to read the registrar's key from the server.
+    #[arg(long, value_name = "KEY.pem", requires = "participant")]
+    pub key: Option<PathBuf>,
+    /// The participant id of --key.
+    #[arg(long, value_name = "ID", requires = "key")]
+    pub participant: Option<String>,
+}
+
+/// Arguments of `wastetrail check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The case file (JSON, see docs/case-file.md).
+    pub case_file: PathBuf,
+    /// Answer with a JSON report on standard output instead of plain words.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Exit status when the shipment may start, or a "what is due" question was answered.
+pub const EXIT_OK: u8 = 0;
+/// Exit status when the shipment may not start, or a statement of the file was refused.
+pub const EXIT_MAY_NOT: u8 = 1;
+/// Exit status when the case file cannot be read or is invalid.
+pub const EXIT_INVALID: u8 = 2;
+
+/// Runs the command and turns its outcome into the process exit status. Errors go to standard
+/// error; reports go to standard output.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => run_check(&args),
+        Command::Serve(args) => commands::serve(args),
+        Command::Demo(args) => commands::demo(args),
+        Command::Keygen(args) => commands::keygen(&args),
+        Command::File(args) => commands::file(args),
+        Command::Export(args) => commands::export(args),
+    }
+}
+
+fn run_check(args: &CheckArgs) -> ExitCode {
+    let outcome = check::check_path(&args.case_file);
+    let (text, code) = match &outcome {
+        Outcome::Invalid(err) => {
+            eprintln!("error: {}: {err:#}", args.case_file.display());
+            let text = if args.json {
+                Some(render::invalid_json(err))
+            } else {
+                None
+            };
+            (text, EXIT_INVALID)
+        }
+        Outcome::Answered(report) => {
+            let text = if args.json {
+                render::report_json(report)
+            } else {
+                render::report_plain(report)
+            };
+            let code = if report.is_affirmative() {
+                EXIT_OK
+            } else {
+                EXIT_MAY_NOT
+            };
+            (Some(text), code)
+        }
+    };
+    if let Some(text) = text {
+        let mut out = std::io::stdout().lock();
+        if let Err(err) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            // A closed pipe is no reason to change the verdict's exit status, but say so.
+            eprintln!("error: cannot write the report: {err}");
+        }
+    }
+    ExitCode::from(code)
+}

@@ -1,0 +1,191 @@
+//! End-to-end: `wastetrail demo` on SQLite creates its participants' keys, files its cases
+//! through the real API and serves them; the cases exist, the checkpoint verifies with the
+//! published log key (the one in the demo's data directory), and `export` produces bundles
+//! whose proofs verify.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use serde_json::Value;
+use wastetrail::client::Client;
+use wastetrail::keys::read_signer;
+use wastetrail_ledger::checkpoint::Checkpoint;
+use wastetrail_ledger::jcs;
+use wastetrail_ledger::merkle::{self, Hash};
+use wastetrail_ledger::note::NoteSigner;
+
+fn hash(v: &Value) -> Hash {
+    merkle::hash_from_hex(v.as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn demo_files_its_cases_and_serves_a_verifiable_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_dir = dir.path().join("demo");
+    let mut cmd = bin();
+    cmd.args(["demo", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(&demo_dir);
+    let proc = spawn_until_url(
+        cmd,
+        "serving at ",
+        &dir.path().join("demo.err"),
+        Duration::from_secs(120),
+    );
+    let url = proc.url.clone();
+
+    // Every participant has a private PEM key; the registrar's public key is in the config.
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(demo_dir.join("demo.json")).unwrap())
+            .unwrap();
+    let participants = manifest["participants"].as_array().unwrap();
+    assert!(participants.len() >= 12, "{manifest:#}");
+    for p in participants {
+        let key = read_signer(&demo_dir.join(p["key_file"].as_str().unwrap())).unwrap();
+        assert_eq!(key.key_id().to_string(), p["key_id"].as_str().unwrap());
+    }
+    let config = std::fs::read_to_string(demo_dir.join("wastetrail.toml")).unwrap();
+    let registrar = read_signer(&demo_dir.join("keys/registrar.pem")).unwrap();
+    assert!(
+        config.contains(&registrar.public_key().to_base64()),
+        "{config}"
+    );
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // The published log key is the key in the data directory, and the checkpoint verifies.
+        let log_key = std::fs::read_to_string(demo_dir.join("data/log.key")).unwrap();
+        let vkey = NoteSigner::parse(log_key.trim())
+            .unwrap()
+            .verifier()
+            .to_vkey();
+        let mut client = Client::connect(&url, Some(&vkey)).await.unwrap();
+        let (note, cp) = client.checkpoint().await.unwrap();
+        let cp2 = Checkpoint::open(
+            note.as_bytes(),
+            &NoteSigner::parse(log_key.trim()).unwrap().verifier(),
+        )
+        .unwrap();
+        assert_eq!(cp, cp2);
+        assert_eq!(cp.origin, "demo.wastetrail.example/log");
+        let leaves = client.leaves(&cp).await.unwrap();
+        let registrations = participants.len() as u64 - 1;
+        let filed: u64 = manifest["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["statements"].as_u64().unwrap())
+            .sum();
+        assert_eq!(cp.size, registrations + filed);
+        assert_eq!(leaves.len() as u64, cp.size);
+
+        // The auditor sees the three cases in the states the demo describes.
+        client
+            .login(
+                "auditor",
+                &read_signer(&demo_dir.join("keys/auditor.pem")).unwrap(),
+            )
+            .await
+            .unwrap();
+        let cases = client.get_json("/api/v1/cases").await.unwrap();
+        let mut by_id = std::collections::BTreeMap::new();
+        for c in cases.as_array().unwrap() {
+            by_id.insert(c["id"].as_str().unwrap().to_owned(), c.clone());
+        }
+        let wanted = manifest["cases"].as_array().unwrap();
+        assert_eq!(wanted.len(), 3);
+        for w in wanted {
+            let id = w["case"].as_str().unwrap();
+            let c = by_id
+                .get(id)
+                .unwrap_or_else(|| panic!("case {id} missing: {cases:#}"));
+            assert_eq!(c["statements"], w["statements"], "{c:#}");
+        }
+        let statuses: Vec<&str> = wanted
+            .iter()
+            .map(|w| {
+                by_id[w["case"].as_str().unwrap()]["status"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(statuses[0], "completed");
+        assert_ne!(statuses[1], "completed");
+        assert_ne!(statuses[2], "completed");
+
+        // Export of case 1 over HTTP: every entry's proof verifies against the checkpoint.
+        let case1 = wanted[0]["case"].as_str().unwrap().to_owned();
+        let out = dir.path().join("case1.json");
+        let o = run(&[
+            "export",
+            "--server",
+            &url,
+            "--log-key",
+            &vkey,
+            "--case",
+            &case1,
+            "--key",
+            demo_dir.join("keys/auditor.pem").to_str().unwrap(),
+            "--participant",
+            "auditor",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+        let b: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(b["format"], "wastetrail-export/1");
+        assert_eq!(
+            b["registrar"]["public_key"],
+            registrar.public_key().to_base64()
+        );
+        let bcp = Checkpoint::open(
+            b["checkpoint"].as_str().unwrap().as_bytes(),
+            &wastetrail_ledger::note::NoteVerifier::parse(b["log_key"].as_str().unwrap()).unwrap(),
+        )
+        .unwrap();
+        let entries = b["entries"].as_array().unwrap();
+        assert_eq!(
+            entries.len() as u64,
+            registrations + wanted[0]["statements"].as_u64().unwrap()
+        );
+        for e in entries {
+            let bytes = jcs::canonicalize(&e["leaf"]).unwrap();
+            let lh = merkle::leaf_hash(&bytes);
+            assert_eq!(lh, hash(&e["leaf_hash"]));
+            let proof: Vec<Hash> = e["proof"].as_array().unwrap().iter().map(hash).collect();
+            merkle::verify_inclusion(
+                &lh,
+                e["index"].as_u64().unwrap(),
+                bcp.size,
+                &proof,
+                &bcp.root,
+            )
+            .unwrap();
+            let case = e["leaf"]["statement"]["case"].as_str().unwrap();
+            assert!(case == "registry" || case == case1, "{case}");
+        }
+    });
+    drop(proc);
+
+    // Run again on the same directory: nothing new is filed, the deployment is served again.
+    let o = run(&[
+        "demo",
+        "--no-serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--dir",
+        demo_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("existing demo deployment"),
+        "{}",
+        show(&o)
+    );
+}
