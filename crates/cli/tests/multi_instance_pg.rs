@@ -41,16 +41,35 @@ async fn fresh_database(url: &str) -> String {
     format!("{base}/{name}")
 }
 
-async fn drop_database(url: &str, db: &str) {
+async fn drop_database(url: &str, db: &str) -> Result<(), sqlx::Error> {
     use sqlx::Connection as _;
-    let (_, name) = db.rsplit_once('/').unwrap();
-    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+    let name = db.rsplit_once('/').map_or(db, |(_, n)| n);
+    let mut conn = sqlx::PgConnection::connect(url).await?;
     // The servers are gone; a leftover connection must not keep the database.
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
+        .await?;
+    conn.close().await
+}
+
+/// Drops the scenario's database when it goes out of scope, also when the scenario panics
+/// (declared before the server processes, so it is dropped after they are killed).
+struct DatabaseGuard<'a> {
+    rt: &'a tokio::runtime::Runtime,
+    admin_url: String,
+    db_url: String,
+}
+
+impl Drop for DatabaseGuard<'_> {
+    fn drop(&mut self) {
+        // Never panic here: this may run while a failed assertion unwinds.
+        if let Err(e) = self
+            .rt
+            .block_on(drop_database(&self.admin_url, &self.db_url))
+        {
+            eprintln!("could not drop test database {}: {e}", self.db_url);
+        }
+    }
 }
 
 fn today(days: i64) -> String {
@@ -132,6 +151,11 @@ fn scenario() -> Option<Outcome> {
         .build()
         .unwrap();
     let db = rt.block_on(fresh_database(&pg));
+    let _drop_db = DatabaseGuard {
+        rt: &rt,
+        admin_url: pg.clone(),
+        db_url: db.clone(),
+    };
     let dir = tempfile::tempdir().unwrap();
     let registrar = Actor::new("registrar", "registrar", "ZZ");
 
@@ -333,7 +357,6 @@ fn scenario() -> Option<Outcome> {
         }
     });
     drop(procs);
-    rt.block_on(drop_database(&pg, &db));
     Some(outcome)
 }
 
