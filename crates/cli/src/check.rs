@@ -399,6 +399,12 @@ mod tests {
         OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()
     }
 
+    /// The JSON path of the fault `evaluate` reports for `f` (which must be invalid).
+    fn fault_path(f: &CaseFile) -> String {
+        let err = evaluate(f).unwrap_err();
+        err.downcast_ref::<Fault>().unwrap().path.clone()
+    }
+
     fn file(participants: &str, statements: &str, question: &str) -> CaseFile {
         CaseFile::parse(&format!(
             r#"{{"case":"XA-1","participants":{participants},"statements":{statements},"question":{question}}}"#
@@ -427,21 +433,13 @@ mod tests {
             "[]",
             r#"{"ask":"due","at":"2025-01-01T00:00:00Z"}"#,
         );
-        let err = evaluate(&f).unwrap_err();
-        assert_eq!(
-            err.downcast_ref::<Fault>().unwrap().path,
-            "participants[0].kind"
-        );
+        assert_eq!(fault_path(&f), "participants[0].kind");
         let f = file(
             r#"[{"id":"case-file:registrar","kind":"competent_authority","country":"XA","name":"R"}]"#,
             "[]",
             r#"{"ask":"due","at":"2025-01-01T00:00:00Z"}"#,
         );
-        let err = evaluate(&f).unwrap_err();
-        assert_eq!(
-            err.downcast_ref::<Fault>().unwrap().path,
-            "participants[0].id"
-        );
+        assert_eq!(fault_path(&f), "participants[0].id");
     }
 
     #[test]
@@ -451,21 +449,13 @@ mod tests {
             "[]",
             r#"{"ask":"due","at":"2025-01-01T00:00:00Z"}"#,
         );
-        let err = evaluate(&f).unwrap_err();
-        assert_eq!(
-            err.downcast_ref::<Fault>().unwrap().path,
-            "participants[0].kind"
-        );
+        assert_eq!(fault_path(&f), "participants[0].kind");
         let f = file(
             r#"[{"id":"ca","kind":"competent_authority","country":"xa","name":"CA"}]"#,
             "[]",
             r#"{"ask":"due","at":"2025-01-01T00:00:00Z"}"#,
         );
-        let err = evaluate(&f).unwrap_err();
-        assert_eq!(
-            err.downcast_ref::<Fault>().unwrap().path,
-            "participants[0].country"
-        );
+        assert_eq!(fault_path(&f), "participants[0].country");
     }
 
     #[test]
@@ -487,11 +477,7 @@ mod tests {
             r#"[{"type":"notification.lost","actor":"ca","at":"2025-01-02T00:00:00Z","body":{}}]"#,
             r#"{"ask":"due","at":"2025-01-03T00:00:00Z"}"#,
         );
-        let err = evaluate(&f).unwrap_err();
-        assert_eq!(
-            err.downcast_ref::<Fault>().unwrap().path,
-            "statements[0].type"
-        );
+        assert_eq!(fault_path(&f), "statements[0].type");
     }
 
     #[test]
