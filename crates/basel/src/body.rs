@@ -498,6 +498,10 @@ pub struct Notification {
     pub national_hazardous_in: Vec<CountryCode>,
     /// Declaration that the information is correct (item 19); must be `true`.
     pub declaration_correct: bool,
+    /// Digest of the exporter's contact person (personal data, disclosed separately and
+    /// erasable; Annex V A item 2), if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
 }
 
 impl Notification {
@@ -650,6 +654,10 @@ pub struct MovementDocument {
     pub declaration_correct: bool,
     /// Declaration that no CA of a State concerned that is a Party has objected (item 13); must be `true`.
     pub declaration_no_objection: bool,
+    /// Digest of the exporter's contact person (personal data, disclosed separately and
+    /// erasable; Annex V B item 1), if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
 }
 
 /// `custody.transferred`: the filer (a carrier) takes charge of a shipment.
@@ -1150,6 +1158,7 @@ fn read_notification(v: &Value, path: &str, e: &mut Errs) -> Option<Notification
         })
         .map(Option::unwrap_or_default);
     let declaration_correct = o.get("declaration_correct", e, json::boolean);
+    let contact = o.get_opt("contact", e, json::personal);
     o.finish(e);
 
     // Cross-field checks (Annex V A and its footnotes).
@@ -1224,6 +1233,7 @@ fn read_notification(v: &Value, path: &str, e: &mut Errs) -> Option<Notification
         contract: contract?,
         national_hazardous_in: national_hazardous_in?,
         declaration_correct: declaration_correct?,
+        contact: contact?,
     })
 }
 
@@ -1378,6 +1388,7 @@ fn read_movement(v: &Value, path: &str, e: &mut Errs) -> Option<MovementDocument
     let quantity_kg = o.get("quantity_kg", e, json::kg);
     let declaration_correct = o.get("declaration_correct", e, json::boolean);
     let declaration_no_objection = o.get("declaration_no_objection", e, json::boolean);
+    let contact = o.get_opt("contact", e, json::personal);
     o.finish(e);
     if declaration_correct == Some(false) {
         json::err(
@@ -1415,6 +1426,7 @@ fn read_movement(v: &Value, path: &str, e: &mut Errs) -> Option<MovementDocument
         quantity_kg: quantity_kg?,
         declaration_correct: declaration_correct?,
         declaration_no_objection: declaration_no_objection?,
+        contact: contact?,
     })
 }
 

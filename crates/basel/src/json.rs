@@ -132,6 +132,47 @@ pub(crate) fn text(v: &Value, path: &str, errs: &mut Errs) -> Option<String> {
     }
 }
 
+/// A personal-data placeholder `{"digest": "<64 lowercase hex>"}` (the committed form of a
+/// contact person; see `wastetrail_ledger::disclosure`). Returns the digest. The rules read
+/// redacted bodies, so a contact in clear here is an error: it could never be erased.
+pub(crate) fn personal(v: &Value, path: &str, errs: &mut Errs) -> Option<String> {
+    let digest = v
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("digest"))
+        .and_then(Value::as_str)
+        .filter(|s| {
+            s.len() == 64
+                && s.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
+    match digest {
+        Some(d) => Some(d.to_owned()),
+        None => {
+            err(
+                errs,
+                path,
+                "must be a personal-data placeholder {\"digest\": \"<64 hex>\"}: personal data is committed separately",
+            );
+            None
+        }
+    }
+}
+
+/// A contact person's details as disclosed (the value behind a placeholder): an object with
+/// `name` (required), `phone`, `email` and `fax` (optional), each a non-empty string of at
+/// most 200 characters. Every fault is reported with its path.
+pub fn check_contact(v: &Value, path: &str) -> Vec<crate::verdict::FieldError> {
+    let mut errs = Errs::new();
+    let mut o = Obj::new(v, path, &mut errs);
+    let _ = o.get("name", &mut errs, text);
+    for k in ["phone", "email", "fax"] {
+        let _ = o.get_opt(k, &mut errs, text);
+    }
+    o.finish(&mut errs);
+    errs
+}
+
 /// A participant id: a non-empty string without whitespace, at most 200 characters.
 pub(crate) fn participant(v: &Value, path: &str, errs: &mut Errs) -> Option<String> {
     match v {

@@ -57,6 +57,7 @@ pub use body::{Body, ParticipantKind, StatementType};
 pub use case::{Case, Phase};
 pub use facts::{CountryCode, Facts};
 pub use filing::Filing;
+pub use json::check_contact;
 pub use registry::{Participant, Registry};
 pub use rules::{Deadlines, apply, may_start, obligations, obligations_with};
 pub use verdict::{

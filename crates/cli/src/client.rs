@@ -16,7 +16,7 @@ use serde_json::Value;
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::note::NoteVerifier;
-use wastetrail_ledger::statement::{ParticipantSigner, SignedStatement};
+use wastetrail_ledger::statement::{ParticipantSigner, Submission};
 use wastetrail_ledger::tiles::{self, EntryBundleId};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -359,11 +359,11 @@ impl Client {
         json_of(self.get(path).send().await?).await
     }
 
-    /// Posts a signed statement (its canonical JSON) and returns the server's receipt, after
-    /// checking it with [`Client::verify_receipt`]. Refusals are [`ClientError::Problem`].
-    pub async fn submit(&self, signed: &SignedStatement) -> Result<Receipt, ClientError> {
-        let bytes = signed
-            .to_json_bytes()
+    /// Posts a submission (signed statement and the disclosure of its body) and returns the
+    /// server's receipt, after checking it with [`Client::verify_receipt`]. Refusals are
+    /// [`ClientError::Problem`].
+    pub async fn submit(&self, submission: &Submission) -> Result<Receipt, ClientError> {
+        let bytes = serde_json::to_vec(&submission.to_value())
             .map_err(|e| ClientError::Invalid(format!("the statement cannot be encoded: {e}")))?;
         self.submit_bytes(bytes, true).await
     }

@@ -196,7 +196,7 @@ async fn file_async(args: FileArgs) -> ExitCode {
         Err(e) => return fail(EXIT_INVALID, &e),
     };
     let actor = match (&input, &args.actor) {
-        (StatementFile::Signed(s), _) => s.statement.actor().to_owned(),
+        (StatementFile::Signed(s), _) => s.signed.statement.actor().to_owned(),
         (StatementFile::Draft(d), Some(a)) => {
             if let Some(own) = &d.actor
                 && own != a
@@ -309,7 +309,16 @@ async fn export_async(args: ExportArgs) -> ExitCode {
             Ok(s) => Some((p.clone(), s)),
             Err(e) => return fail(EXIT_INVALID, &e),
         },
-        _ => None,
+        _ => {
+            return fail(
+                EXIT_INVALID,
+                &anyhow::anyhow!(
+                    "statements are disclosed only to those entitled: give --key and \
+                     --participant (an auditor for the whole log, a participant of the case \
+                     for --case); the public can verify the log from its hash tiles and proofs"
+                ),
+            );
+        }
     };
     let scope = match &args.case {
         Some(c) => export::Scope::Case(c.clone()),

@@ -1,23 +1,26 @@
 //! `wastetrail export`: the whole log, or one case, as a self-contained bundle for the offline
 //! verifier (format `wastetrail-export/1`, documented in `docs/export-bundle.md`).
 //!
-//! The data comes over HTTP from the server's **public** read paths: `GET /api/v1/log`
-//! (origin, log key), `GET /checkpoint` (the signed checkpoint) and the C2SP tlog-tiles entry
-//! bundles `GET /tile/entries/...` (every leaf). Before anything is written, the exporter checks
-//! what it received exactly as an auditor would: the checkpoint signature with the log key
-//! (pinned with `--log-key`, else as the server announces it) and the root recomputed from all
-//! leaves against the checkpoint's root. A case bundle holds the case's leaves and the registry
-//! leaves, each with its RFC 9162 inclusion proof against the checkpoint.
+//! The data comes over HTTP, with the exporter's session (statements are disclosed only to
+//! those entitled, docs/privacy.md): `GET /api/v1/log` (origin, log key), `GET /checkpoint`
+//! (the signed checkpoint), then for the whole log (auditors) the C2SP tlog-tiles entry
+//! bundles `GET /tile/entries/...` and `GET /api/v1/disclosures`, for one case
+//! `GET /api/v1/cases/{id}`, `GET /api/v1/registry` and a public inclusion proof per entry.
+//! Before anything is written, the exporter checks what it received exactly as an auditor
+//! would: the checkpoint signature with the log key (pinned with `--log-key`, else as the
+//! server announces it), the root recomputed from all leaves (whole log) or every inclusion
+//! proof (case), and every disclosure against its statement's commitment.
 
 use std::collections::BTreeSet;
 
 use anyhow::Context as _;
 use serde_json::{Value, json};
+use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::jcs;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::statement::{Leaf, Timestamp};
 
-use crate::client::Client;
+use crate::client::{Client, path_segment};
 
 /// The bundle format identifier.
 pub const FORMAT: &str = "wastetrail-export/1";
@@ -45,67 +48,91 @@ pub struct Registrar {
     pub source: &'static str,
 }
 
-/// Builds the bundle from leaves that were checked against `checkpoint` (`leaves[i]` is the
-/// leaf at index `i` of a tree of `leaves.len()` entries).
+/// One entry as exported: the leaf bytes (checked), its proof for a case bundle, and the
+/// disclosure of its body when the exporter is entitled to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportEntry {
+    /// Leaf index.
+    pub index: u64,
+    /// The leaf bytes.
+    pub leaf: Vec<u8>,
+    /// Inclusion proof against the checkpoint (case bundles).
+    pub proof: Option<Vec<Hash>>,
+    /// `{salt, body, personal}`, checked against the statement's commitment.
+    pub disclosure: Option<Value>,
+}
+
+/// Builds the bundle from entries already checked against `checkpoint`: for [`Scope::Log`]
+/// every leaf of the tree (their root is checked again here), for [`Scope::Case`] the
+/// entries of the case and of the registry, each with a proof that is checked here.
 pub fn build_bundle(
     source: &str,
     log_key: &str,
     checkpoint_note: &str,
     checkpoint: &wastetrail_ledger::checkpoint::Checkpoint,
-    leaves: &[Vec<u8>],
+    items: &[ExportEntry],
     scope: &Scope,
     registrar: Option<&Registrar>,
 ) -> anyhow::Result<Value> {
-    anyhow::ensure!(
-        leaves.len() as u64 == checkpoint.size,
-        "{} leaves for a checkpoint of size {}",
-        leaves.len(),
-        checkpoint.size
-    );
-    let hashes: Vec<Hash> = leaves.iter().map(|l| merkle::leaf_hash(l)).collect();
-    anyhow::ensure!(
-        merkle::root(&hashes) == checkpoint.root,
-        "the leaves do not match the checkpoint's root"
-    );
+    if matches!(scope, Scope::Log) {
+        anyhow::ensure!(
+            items.len() as u64 == checkpoint.size,
+            "{} leaves for a checkpoint of size {}",
+            items.len(),
+            checkpoint.size
+        );
+        let hashes: Vec<Hash> = items.iter().map(|e| merkle::leaf_hash(&e.leaf)).collect();
+        anyhow::ensure!(
+            merkle::root(&hashes) == checkpoint.root,
+            "the leaves do not match the checkpoint's root"
+        );
+    }
     let mut entries = Vec::new();
     let mut cases = BTreeSet::new();
-    for (i, bytes) in leaves.iter().enumerate() {
-        let index = i as u64;
-        let leaf = Leaf::parse(bytes)
+    for item in items {
+        let index = item.index;
+        let leaf = Leaf::parse(&item.leaf)
             .with_context(|| format!("entry {index} is not a wastetrail leaf"))?;
         let case = leaf.statement.case().to_owned();
-        let wanted = match scope {
-            Scope::Log => true,
-            Scope::Case(c) => case == *c || case == REGISTRY_CASE,
-        };
-        if !wanted {
-            continue;
+        if let Scope::Case(c) = scope {
+            anyhow::ensure!(
+                case == *c || case == REGISTRY_CASE,
+                "entry {index} belongs to case {case}, not {c}"
+            );
         }
         if case != REGISTRY_CASE {
             cases.insert(case);
         }
-        let value: Value =
-            serde_json::from_slice(bytes).with_context(|| format!("entry {index} is not JSON"))?;
+        let lh = merkle::leaf_hash(&item.leaf);
         // The bundle carries the leaf as a JSON object; its bytes are its RFC 8785 form.
+        let value: Value = serde_json::from_slice(&item.leaf)
+            .with_context(|| format!("entry {index} is not JSON"))?;
         let again = jcs::canonicalize(&value)
             .with_context(|| format!("entry {index} cannot be canonicalized"))?;
-        anyhow::ensure!(again == *bytes, "entry {index} is not in canonical form");
-        let mut e = json!({
-            "index": index,
-            "leaf_hash": hex::encode(hashes.get(i).copied().unwrap_or_default()),
-            "leaf": value,
-        });
-        if matches!(scope, Scope::Case(_)) {
-            let proof = merkle::inclusion_proof(index, &hashes)
-                .with_context(|| format!("inclusion proof of entry {index}"))?;
+        anyhow::ensure!(again == item.leaf, "entry {index} is not in canonical form");
+        let mut e = json!({"index": index, "leaf_hash": hex::encode(lh), "leaf": value});
+        if let Some(proof) = &item.proof {
+            merkle::verify_inclusion(&lh, index, checkpoint.size, proof, &checkpoint.root)
+                .with_context(|| format!("the inclusion proof of entry {index}"))?;
             e["proof"] = json!(proof.iter().map(hex::encode).collect::<Vec<_>>());
+        } else {
+            anyhow::ensure!(
+                matches!(scope, Scope::Log),
+                "entry {index} of a case bundle has no proof"
+            );
+        }
+        if let Some(d) = &item.disclosure {
+            let parsed = Disclosure::from_value(d)
+                .and_then(|p| p.check(leaf.statement.commitment()).map(|()| p))
+                .with_context(|| format!("the disclosure of entry {index}"))?;
+            e["disclosure"] = parsed.to_value();
         }
         entries.push(e);
     }
     if let Scope::Case(c) = scope {
         anyhow::ensure!(
             cases.contains(c),
-            "the log (size {}) has no entry of case {c}",
+            "the log (size {}) has no entry of case {c} that you may see",
             checkpoint.size
         );
     }
@@ -129,31 +156,126 @@ pub fn build_bundle(
     }))
 }
 
-/// Fetches, checks and builds the bundle from the server of `client`.
+/// Fetches, checks and builds the bundle from the server of `client`, which must be logged
+/// in: the whole log is an auditor's (entry bundles and every disclosure), a case any
+/// participant's who may see it (its statements and the registry's, with proofs).
 pub async fn export(
     client: &Client,
     scope: &Scope,
     registrar: Option<Registrar>,
 ) -> anyhow::Result<Value> {
+    anyhow::ensure!(
+        client.token().is_some(),
+        "statements are disclosed only to those entitled: give --key and --participant \
+         (an auditor for the whole log, a participant of the case for --case)"
+    );
     let (note, cp) = client.checkpoint().await.context("the checkpoint")?;
-    let leaves = client
-        .leaves(&cp)
-        .await
-        .with_context(|| format!("the {} leaves of the checkpoint", cp.size))?;
+    let items = match scope {
+        Scope::Log => log_entries(client, &cp).await?,
+        Scope::Case(c) => case_entries(client, &cp, c).await?,
+    };
     let registrar = match registrar {
         Some(r) => Some(r),
-        None if client.token().is_some() => registrar_from_server(client).await?,
-        None => None,
+        None => registrar_from_server(client).await?,
     };
     build_bundle(
         client.base(),
         &client.log_key().to_vkey(),
         &note,
         &cp,
-        &leaves,
+        &items,
         scope,
         registrar.as_ref(),
     )
+}
+
+/// Every leaf (entry bundles, auditors only) with the disclosures the caller may see.
+async fn log_entries(
+    client: &Client,
+    cp: &wastetrail_ledger::checkpoint::Checkpoint,
+) -> anyhow::Result<Vec<ExportEntry>> {
+    let leaves = client
+        .leaves(cp)
+        .await
+        .with_context(|| format!("the {} leaves of the checkpoint", cp.size))?;
+    let mut disclosures = std::collections::HashMap::new();
+    let mut start = 0u64;
+    while start < cp.size {
+        let page = client
+            .get_json(&format!("/api/v1/disclosures?start={start}&limit=1000"))
+            .await
+            .context("the disclosures")?;
+        for d in page.as_array().into_iter().flatten() {
+            if let Some(i) = d["index"].as_u64() {
+                disclosures.insert(i, d["disclosure"].clone());
+            }
+        }
+        start += 1000;
+    }
+    Ok(leaves
+        .into_iter()
+        .enumerate()
+        .map(|(i, leaf)| ExportEntry {
+            index: i as u64,
+            leaf,
+            proof: None,
+            disclosure: disclosures.remove(&(i as u64)),
+        })
+        .collect())
+}
+
+/// The statements of the case and of the registry, each with an inclusion proof.
+async fn case_entries(
+    client: &Client,
+    cp: &wastetrail_ledger::checkpoint::Checkpoint,
+    case: &str,
+) -> anyhow::Result<Vec<ExportEntry>> {
+    let detail = client
+        .get_json(&format!("/api/v1/cases/{}", path_segment(case)))
+        .await
+        .with_context(|| format!("case {case}"))?;
+    let registry = client
+        .get_json("/api/v1/registry")
+        .await
+        .context("the registry")?;
+    let mut statements: Vec<Value> = registry["statements"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    statements.extend(detail["statements"].as_array().cloned().unwrap_or_default());
+    let mut out = Vec::with_capacity(statements.len());
+    for s in statements {
+        let index = s["index"]
+            .as_u64()
+            .context("a statement without an index")?;
+        if index >= cp.size {
+            continue; // integrated after the checkpoint read at the start
+        }
+        let leaf = json!({"statement": s["statement"], "sig": s["sig"], "integrated_at": s["integrated_at"]});
+        let leaf = jcs::canonicalize(&leaf).with_context(|| format!("entry {index}"))?;
+        let p = client
+            .get_json(&format!(
+                "/api/v1/proof/inclusion?index={index}&size={}",
+                cp.size
+            ))
+            .await
+            .with_context(|| format!("the inclusion proof of entry {index}"))?;
+        let proof = p["proof"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|h| merkle::hash_from_hex(h.as_str().unwrap_or_default()))
+            .collect::<Result<Vec<Hash>, _>>()
+            .map_err(|_| anyhow::anyhow!("the inclusion proof of entry {index} is not hex"))?;
+        out.push(ExportEntry {
+            index,
+            leaf,
+            proof: Some(proof),
+            disclosure: Some(s["disclosure"].clone()).filter(|d| !d.is_null()),
+        });
+    }
+    out.sort_by_key(|e| e.index);
+    Ok(out)
 }
 
 async fn registrar_from_server(client: &Client) -> anyhow::Result<Option<Registrar>> {
@@ -179,89 +301,96 @@ async fn registrar_from_server(client: &Client) -> anyhow::Result<Option<Registr
 mod tests {
     use super::*;
     use wastetrail_ledger::note::NoteSigner;
-    use wastetrail_ledger::statement::{ParticipantSigner, Statement};
+    use wastetrail_ledger::statement::{ParticipantSigner, Submission};
 
-    fn leaf(case: &str, n: u64) -> Vec<u8> {
+    /// A leaf of `case` and its disclosure.
+    fn leaf(case: &str, n: u64) -> (Vec<u8>, Value) {
         let s = ParticipantSigner::from_seed(&[3; 32]);
-        let st = Statement::new(
+        let sub = Submission::seal(
+            &s,
             "notification.submitted",
             case,
             "exporter",
-            s.key_id(),
             Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
             None,
             json!({"n": n, "text": "caf\u{e9} \"quoted\""}),
         )
         .unwrap();
-        Leaf::new(
-            s.sign(st).unwrap(),
+        let leaf = Leaf::new(
+            sub.signed,
             Timestamp::parse("2026-01-01T00:00:01Z").unwrap(),
-        )
-        .to_bytes()
-        .unwrap()
+        );
+        (leaf.to_bytes().unwrap(), sub.disclosure.to_value())
     }
 
     #[test]
-    fn case_bundle_has_proofs_that_verify_and_leaves_that_reproduce_their_bytes() {
-        let leaves: Vec<Vec<u8>> = (0..7)
+    fn bundles_check_proofs_disclosures_and_reproduce_leaf_bytes() {
+        let made: Vec<(Vec<u8>, Value)> = (0..7)
             .map(|i| leaf(["registry", "A", "B"][(i % 3) as usize], i))
             .collect();
-        let hashes: Vec<Hash> = leaves.iter().map(|l| merkle::leaf_hash(l)).collect();
+        let hashes: Vec<Hash> = made.iter().map(|(l, _)| merkle::leaf_hash(l)).collect();
         let (signer, _) = NoteSigner::generate("test/log");
         let cp =
             wastetrail_ledger::checkpoint::Checkpoint::new("test/log", 7, merkle::root(&hashes))
                 .unwrap();
         let note = cp.sign(&signer).unwrap();
+        let item = |i: usize, proof: bool| ExportEntry {
+            index: i as u64,
+            leaf: made[i].0.clone(),
+            proof: proof.then(|| merkle::inclusion_proof(i as u64, &hashes).unwrap()),
+            disclosure: Some(made[i].1.clone()),
+        };
+        let case_items: Vec<_> = [0, 1, 3, 4, 6].into_iter().map(|i| item(i, true)).collect();
         let b = build_bundle(
             "x",
             &signer.verifier().to_vkey(),
             &note,
             &cp,
-            &leaves,
+            &case_items,
             &Scope::Case("A".into()),
             None,
         )
         .unwrap();
         let entries = b["entries"].as_array().unwrap();
-        let idx: Vec<u64> = entries
-            .iter()
-            .map(|e| e["index"].as_u64().unwrap())
-            .collect();
-        assert_eq!(idx, vec![0, 1, 3, 4, 6]);
+        assert_eq!(entries.len(), 5);
         for e in entries {
             let i = e["index"].as_u64().unwrap();
             let bytes = jcs::canonicalize(&e["leaf"]).unwrap();
-            assert_eq!(bytes, leaves[i as usize]);
-            let lh = merkle::leaf_hash(&bytes);
-            assert_eq!(e["leaf_hash"], hex::encode(lh));
-            let proof: Vec<Hash> = e["proof"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| merkle::hash_from_hex(h.as_str().unwrap()).unwrap())
-                .collect();
-            merkle::verify_inclusion(&lh, i, 7, &proof, &cp.root).unwrap();
+            assert_eq!(bytes, made[i as usize].0);
+            assert_eq!(e["leaf_hash"], hex::encode(merkle::leaf_hash(&bytes)));
+            assert_eq!(e["disclosure"], made[i as usize].1);
         }
         assert_eq!(b["cases"], json!(["A"]));
 
-        let all = build_bundle("x", "k", &note, &cp, &leaves, &Scope::Log, None).unwrap();
-        assert_eq!(all["entries"].as_array().unwrap().len(), 7);
-        assert!(all["entries"][0].get("proof").is_none());
-        assert_eq!(all["cases"], json!(["A", "B"]));
+        let all: Vec<_> = (0..7).map(|i| item(i, false)).collect();
+        let b = build_bundle("x", "k", &note, &cp, &all, &Scope::Log, None).unwrap();
+        assert_eq!(b["entries"].as_array().unwrap().len(), 7);
+        assert!(b["entries"][0].get("proof").is_none());
+        assert_eq!(b["cases"], json!(["A", "B"]));
 
+        // A case with no entry, an entry of another case, a wrong proof, a disclosure of
+        // another body, leaves out of order: all refused.
+        let scope_a = Scope::Case("A".into());
         assert!(
             build_bundle(
                 "x",
                 "k",
                 &note,
                 &cp,
-                &leaves,
+                &case_items,
                 &Scope::Case("Z".into()),
                 None
             )
             .is_err()
         );
-        let mut wrong = leaves.clone();
+        assert!(build_bundle("x", "k", &note, &cp, &[item(2, true)], &scope_a, None).is_err());
+        let mut bad = case_items.clone();
+        bad[1].proof = Some(vec![[0; 32]; 3]);
+        assert!(build_bundle("x", "k", &note, &cp, &bad, &scope_a, None).is_err());
+        let mut bad = case_items.clone();
+        bad[1].disclosure = Some(made[4].1.clone());
+        assert!(build_bundle("x", "k", &note, &cp, &bad, &scope_a, None).is_err());
+        let mut wrong = all.clone();
         wrong.swap(1, 2);
         assert!(build_bundle("x", "k", &note, &cp, &wrong, &Scope::Log, None).is_err());
     }

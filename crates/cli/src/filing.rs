@@ -3,18 +3,17 @@
 //! The input file holds either a **draft** — `{"type", "case", "actor"?, "key"?,
 //! "issued_at"?, "prev"?, "body"}`, the statement without its signature, where the missing
 //! members are filled in (`key` from the key file, `issued_at` = now, `prev` = the case's head
-//! on the server) — or an already **signed statement** `{"statement": {...}, "sig": "..."}`,
-//! which is submitted as it is. `"prev": null` in a draft says "this opens a new case" and is
-//! not looked up.
+//! on the server) and the body is sealed (salted commitment, contact persons committed
+//! separately; docs/ledger-format.md §3a) — or an already signed **submission**
+//! `{"statement": {...}, "sig": "...", "disclosure": {...}}`, which is submitted as it is.
+//! `"prev": null` in a draft says "this opens a new case" and is not looked up.
 
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
 use wastetrail_ledger::merkle::{self, Hash};
-use wastetrail_ledger::statement::{
-    ParticipantKeyId, ParticipantSigner, SignedStatement, Statement, Timestamp,
-};
+use wastetrail_ledger::statement::{ParticipantSigner, Submission, Timestamp};
 
 use crate::client::{Client, ClientError, Receipt};
 
@@ -66,8 +65,8 @@ impl Draft {
 pub enum StatementFile {
     /// A draft to fill in and sign.
     Draft(Box<Draft>),
-    /// A signed statement, submitted as it is.
-    Signed(Box<SignedStatement>),
+    /// A signed submission, submitted as it is.
+    Signed(Box<Submission>),
 }
 
 #[derive(Deserialize)]
@@ -92,8 +91,8 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 pub fn parse_statement_file(text: &str) -> anyhow::Result<StatementFile> {
     let v: Value = serde_json::from_str(text).map_err(|e| anyhow::anyhow!("not JSON: {e}"))?;
     if v.get("sig").is_some() {
-        let s = SignedStatement::from_value(&v)
-            .map_err(|e| anyhow::anyhow!("invalid signed statement: {e}"))?;
+        let s = Submission::parse(text.as_bytes())
+            .map_err(|e| anyhow::anyhow!("invalid signed submission: {e}"))?;
         return Ok(StatementFile::Signed(Box::new(s)));
     }
     let raw: RawDraft = serde_path_to_error::deserialize(&v).map_err(|e| {
@@ -129,13 +128,13 @@ pub fn parse_statement_file(text: &str) -> anyhow::Result<StatementFile> {
     })))
 }
 
-/// Signs `draft` with `signer` for `actor` on `prev`.
+/// Seals the body of `draft` (fresh salts) and signs the statement for `actor` on `prev`.
 pub fn sign_draft(
     draft: &Draft,
     actor: &str,
     signer: &ParticipantSigner,
     prev: Option<Hash>,
-) -> Result<SignedStatement, ClientError> {
+) -> Result<Submission, ClientError> {
     let key_id = signer.key_id();
     if let Some(k) = &draft.key
         && k != key_id.as_str()
@@ -144,21 +143,16 @@ pub fn sign_draft(
             "the statement names key {k}, but the key file holds {key_id}"
         )));
     }
-    let key = ParticipantKeyId::parse(key_id.as_str())
-        .map_err(|e| ClientError::Invalid(e.to_string()))?;
-    let st = Statement::new(
-        draft.kind.clone(),
-        draft.case.clone(),
-        actor.to_owned(),
-        key,
+    Submission::seal(
+        signer,
+        &draft.kind,
+        &draft.case,
+        actor,
         draft.issued_at.unwrap_or_else(Timestamp::now),
         prev,
         draft.body.clone(),
     )
-    .map_err(|e| ClientError::Invalid(format!("invalid statement: {e}")))?;
-    signer
-        .sign(st)
-        .map_err(|e| ClientError::Invalid(format!("cannot sign: {e}")))
+    .map_err(|e| ClientError::Invalid(format!("invalid statement: {e}")))
 }
 
 /// How many times a filing is tried (stale head followed, busy server waited for).
@@ -184,8 +178,8 @@ pub async fn file_draft(
     };
     let mut last = None;
     for _ in 0..ATTEMPTS {
-        let signed = sign_draft(draft, actor, signer, prev)?;
-        match client.submit(&signed).await {
+        let submission = sign_draft(draft, actor, signer, prev)?;
+        match client.submit(&submission).await {
             Ok(r) => return Ok(r),
             Err(ClientError::Problem(p)) => {
                 if p.code == "stale_prev"
@@ -249,7 +243,7 @@ mod tests {
             panic!("not signed")
         };
         assert_eq!(*back, signed);
-        back.verify(&s.public_key()).unwrap();
+        back.signed.verify(&s.public_key()).unwrap();
     }
 
     #[test]

@@ -14,6 +14,7 @@ use serde_json::Value;
 use wastetrail::client::Client;
 use wastetrail::keys::read_signer;
 use wastetrail_ledger::checkpoint::Checkpoint;
+use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::jcs;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::note::NoteSigner;
@@ -74,6 +75,20 @@ fn demo_files_its_cases_and_serves_a_verifiable_log() {
         .unwrap();
         assert_eq!(cp, cp2);
         assert_eq!(cp.origin, "demo.wastetrail.example/log");
+        // Leaves are not public (docs/privacy.md): the entry bundles need an auditor.
+        let anonymous = client.leaves(&cp).await.unwrap_err();
+        assert_eq!(
+            anonymous.problem().map(|p| p.status),
+            Some(401),
+            "{anonymous}"
+        );
+        client
+            .login(
+                "auditor",
+                &read_signer(&demo_dir.join("keys/auditor.pem")).unwrap(),
+            )
+            .await
+            .unwrap();
         let leaves = client.leaves(&cp).await.unwrap();
         let registrations = participants.len() as u64 - 1;
         let filed: u64 = manifest["cases"]
@@ -86,13 +101,6 @@ fn demo_files_its_cases_and_serves_a_verifiable_log() {
         assert_eq!(leaves.len() as u64, cp.size);
 
         // The auditor sees the three cases in the states the demo describes.
-        client
-            .login(
-                "auditor",
-                &read_signer(&demo_dir.join("keys/auditor.pem")).unwrap(),
-            )
-            .await
-            .unwrap();
         let cases = client.get_json("/api/v1/cases").await.unwrap();
         let mut by_id = std::collections::BTreeMap::new();
         for c in cases.as_array().unwrap() {
@@ -169,6 +177,10 @@ fn demo_files_its_cases_and_serves_a_verifiable_log() {
             .unwrap();
             let case = e["leaf"]["statement"]["case"].as_str().unwrap();
             assert!(case == "registry" || case == case1, "{case}");
+            // Each entry carries its disclosure, which matches the signed commitment.
+            let d = Disclosure::from_value(&e["disclosure"]).unwrap();
+            d.check(&hash(&e["leaf"]["statement"]["commitment"]))
+                .unwrap();
         }
     });
     drop(proc);

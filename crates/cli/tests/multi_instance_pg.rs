@@ -158,6 +158,8 @@ fn scenario() -> Option<Outcome> {
     };
     let dir = tempfile::tempdir().unwrap();
     let registrar = Actor::new("registrar", "registrar", "ZZ");
+    // Reads the whole log at the end (entry bundles are for auditors only).
+    let auditor = Actor::new("auditor", "auditor", "DE");
 
     // One data directory (the shared log key) for all three; the first creates the key.
     let spawn = |i: usize| {
@@ -209,7 +211,7 @@ fn scenario() -> Option<Outcome> {
         let nl = ["importer-nl", "disposer-nl", "customs-nl"];
         let nl_kinds = ["importer", "disposer", "customs_office"];
         let r = logged_in(&bases[0], &registrar).await;
-        for a in [&ca_de, &ca_nl] {
+        for a in [&ca_de, &ca_nl, &auditor] {
             receipts.push(
                 file_draft(
                     &r,
@@ -335,13 +337,17 @@ fn scenario() -> Option<Outcome> {
         );
         assert_eq!(
             receipts.len() + failures.len(),
-            8 + INSTANCES * (CASES_PER_INSTANCE + CARRIERS_PER_INSTANCE)
+            9 + INSTANCES * (CASES_PER_INSTANCE + CARRIERS_PER_INSTANCE)
         );
 
-        // The log, through instance 2's public entry bundles; Client::leaves checks the root
-        // recomputed from them against the latest signed checkpoint.
+        // The log, through instance 2's entry bundles (as the auditor); Client::leaves checks
+        // the root recomputed from them against the latest signed checkpoint.
         let (_, latest) = bases[2].checkpoint().await.unwrap();
-        let leaves = bases[2].leaves(&latest).await.unwrap();
+        let leaves = logged_in(&bases[2], &auditor)
+            .await
+            .leaves(&latest)
+            .await
+            .unwrap();
         let hashes: Vec<Hash> = leaves.iter().map(|l| merkle::leaf_hash(l)).collect();
         let mut per_instance = Vec::new();
         for b in &bases {

@@ -14,7 +14,8 @@
 //! | module | format |
 //! |---|---|
 //! | [`jcs`] | RFC 8785 JSON Canonicalization Scheme (via `serde_json_canonicalizer` 0.4, chosen after checking RFC 8785's examples; see the module) with strict input parsing (duplicate keys rejected) |
-//! | [`statement`] | the statement envelope `{"type","case","actor","key","issued_at","prev","body"}`, Ed25519 signing input `"wastetrail/statement/v1\n" ‖ JCS(statement)`, the leaf `JCS({"statement","sig","integrated_at"})` |
+//! | [`statement`] | the statement envelope `{"type","case","actor","key","issued_at","prev","commitment"}`, Ed25519 signing input `"wastetrail/statement/v2\n" ‖ JCS(statement)`, the leaf `JCS({"statement","sig","integrated_at"})`, the submission `{"statement","sig","disclosure"}` |
+//! | [`disclosure`] | salted body commitments `SHA-256("wastetrail/body/v1\n" ‖ salt ‖ JCS(body))`, separately salted personal data (SD-JWT style) and its erasure |
 //! | [`merkle`] | RFC 6962 / RFC 9162 §2.1 Merkle tree: hashes, roots, inclusion and consistency proofs, proofs from stored subtree hashes, compact ranges |
 //! | [`tiles`] | c2sp.org/tlog-tiles: tile and entry-bundle paths and contents, height 8 |
 //! | [`note`] | c2sp.org/signed-note with Go `sumdb/note` key strings (vkey / skey), PKCS#8 PEM private keys |
@@ -55,6 +56,7 @@
 
 pub mod checkpoint;
 pub mod cosignature;
+pub mod disclosure;
 pub mod jcs;
 pub mod merkle;
 pub mod note;

@@ -12,9 +12,9 @@
 //! | `key` | participant key ID: `"ed25519:"` + lowercase hex of the first 8 bytes of SHA-256(32-byte Ed25519 public key) |
 //! | `issued_at` | UTC time as `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, exactly second precision, `Z`) |
 //! | `prev` | lowercase hex (64 digits) of the leaf hash of the last entry of this case the actor saw, or `null` for the first statement of a case |
-//! | `body` | a JSON object; the ledger does not interpret it, but every number in it must be an integer within ±(2^53 − 1) |
+//! | `commitment` | lowercase hex (64 digits) of the salted commitment to the body ([`crate::disclosure`]); the body itself is disclosed beside the log, never in it |
 //!
-//! **Signing input** = `"wastetrail/statement/v1\n"` ([`STATEMENT_SIGNING_PREFIX`]) followed by
+//! **Signing input** = `"wastetrail/statement/v2\n"` ([`STATEMENT_SIGNING_PREFIX`]) followed by
 //! the RFC 8785 canonical bytes of the statement. Signature: Ed25519 (RFC 8032), verified with
 //! `verify_strict`; in JSON it is `sig` = standard base64 (with padding) of the 64 bytes.
 //!
@@ -34,8 +34,9 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-/// Domain-separation prefix of the statement signing input.
-pub const STATEMENT_SIGNING_PREFIX: &[u8] = b"wastetrail/statement/v1\n";
+/// Domain-separation prefix of the statement signing input. `v2`: the statement carries a
+/// commitment to its body instead of the body (v1 carried the body).
+pub const STATEMENT_SIGNING_PREFIX: &[u8] = b"wastetrail/statement/v2\n";
 /// Largest statement JSON accepted (input of [`Statement::parse`] / [`SignedStatement::parse`]).
 pub const MAX_STATEMENT_BYTES: usize = 60 * 1024;
 /// Largest leaf (canonical bytes); equals the tlog-tiles entry size limit.
@@ -101,6 +102,9 @@ pub enum StatementError {
     /// Leaf bytes are not in canonical form.
     #[error("leaf bytes are not canonical JSON")]
     NotCanonical,
+    /// The disclosed body is malformed or does not match the commitment.
+    #[error(transparent)]
+    Disclosure(#[from] crate::disclosure::DisclosureError),
 }
 
 fn invalid(field: &'static str, reason: &'static str) -> StatementError {
@@ -346,7 +350,7 @@ pub struct Statement {
     key: ParticipantKeyId,
     issued_at: Timestamp,
     prev: Option<Hash>,
-    body: Map<String, Value>,
+    commitment: Hash,
 }
 
 fn check_id(field: &'static str, s: &str, max: usize) -> Result<(), StatementError> {
@@ -376,21 +380,21 @@ fn check_type(s: &str) -> Result<(), StatementError> {
     Ok(())
 }
 
+fn parse_hex_hash(field: &'static str, s: &str) -> Result<Hash, StatementError> {
+    if s.len() != 64
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err(invalid(field, "not 64 lowercase hex digits"));
+    }
+    merkle::hash_from_hex(s).map_err(|_| invalid(field, "not 64 lowercase hex digits"))
+}
+
 fn parse_prev(v: &Value) -> Result<Option<Hash>, StatementError> {
     match v {
         Value::Null => Ok(None),
-        Value::String(s) => {
-            if s.len() != 64
-                || !s
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            {
-                return Err(invalid("prev", "not 64 lowercase hex digits"));
-            }
-            merkle::hash_from_hex(s)
-                .map(Some)
-                .map_err(|_| invalid("prev", "not 64 lowercase hex digits"))
-        }
+        Value::String(s) => parse_hex_hash("prev", s).map(Some),
         _ => Err(invalid("prev", "must be a string or null")),
     }
 }
@@ -419,26 +423,21 @@ impl Statement {
         key: ParticipantKeyId,
         issued_at: Timestamp,
         prev: Option<Hash>,
-        body: Value,
+        commitment: Hash,
     ) -> Result<Self, StatementError> {
         let (kind, case, actor) = (kind.into(), case.into(), actor.into());
         check_type(&kind)?;
         check_id("case", &case, MAX_ID_BYTES)?;
         check_id("actor", &actor, MAX_ID_BYTES)?;
-        let Value::Object(body) = body else {
-            return Err(StatementError::NotAnObject("body"));
-        };
-        let s = Self {
+        Ok(Self {
             kind,
             case,
             actor,
             key,
             issued_at,
             prev,
-            body,
-        };
-        jcs::check_safe_integers(&s.to_value())?;
-        Ok(s)
+            commitment,
+        })
     }
 
     /// From a parsed JSON value (exactly the seven members).
@@ -448,7 +447,15 @@ impl Statement {
             .ok_or(StatementError::NotAnObject("statement"))?;
         only_members(
             m,
-            &["type", "case", "actor", "key", "issued_at", "prev", "body"],
+            &[
+                "type",
+                "case",
+                "actor",
+                "key",
+                "issued_at",
+                "prev",
+                "commitment",
+            ],
         )?;
         let key = ParticipantKeyId::parse(take_str(m, "key")?)?;
         let issued_at = Timestamp::parse(take_str(m, "issued_at")?).map_err(|e| match e {
@@ -463,7 +470,7 @@ impl Statement {
             key,
             issued_at,
             prev,
-            take(m, "body")?.clone(),
+            parse_hex_hash("commitment", take_str(m, "commitment")?)?,
         )
     }
 
@@ -496,7 +503,10 @@ impl Statement {
             self.prev
                 .map_or(Value::Null, |h| Value::String(hex::encode(h))),
         );
-        m.insert("body".into(), Value::Object(self.body.clone()));
+        m.insert(
+            "commitment".into(),
+            Value::String(hex::encode(self.commitment)),
+        );
         Value::Object(m)
     }
 
@@ -505,7 +515,7 @@ impl Statement {
         Ok(jcs::canonicalize(&self.to_value())?)
     }
 
-    /// `"wastetrail/statement/v1\n" || canonical bytes`.
+    /// `"wastetrail/statement/v2\n" || canonical bytes`.
     pub fn signing_input(&self) -> Result<Vec<u8>, StatementError> {
         let mut v = STATEMENT_SIGNING_PREFIX.to_vec();
         v.extend_from_slice(&self.canonical_bytes()?);
@@ -536,13 +546,9 @@ impl Statement {
     pub fn prev(&self) -> Option<&Hash> {
         self.prev.as_ref()
     }
-    /// The body object.
-    pub fn body(&self) -> &Map<String, Value> {
-        &self.body
-    }
-    /// The body as a JSON value.
-    pub fn body_value(&self) -> Value {
-        Value::Object(self.body.clone())
+    /// The commitment to the body ([`crate::disclosure::Disclosure::commitment`]).
+    pub fn commitment(&self) -> &Hash {
+        &self.commitment
     }
 }
 
@@ -698,6 +704,99 @@ impl Leaf {
     }
 }
 
+/// Largest submission JSON (`{"statement", "sig", "disclosure"}`) accepted.
+pub const MAX_SUBMISSION_BYTES: usize = 128 * 1024;
+
+/// What a participant submits: the signed statement and the disclosure of its body,
+/// `{"statement": {...}, "sig": "<base64>", "disclosure": {"salt", "body", "personal"}}`.
+///
+/// The signature covers the statement, which carries the commitment; the disclosure is
+/// checked against that commitment ([`Submission::parse`] does), so the signer has committed
+/// to exactly the disclosed body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+    /// The signed statement (as it will be in the leaf).
+    pub signed: SignedStatement,
+    /// The body, its salt and the personal values (kept beside the log).
+    pub disclosure: crate::disclosure::Disclosure,
+}
+
+impl Submission {
+    /// Seals `body` with fresh salts, builds the statement with its commitment and signs it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn seal(
+        signer: &ParticipantSigner,
+        kind: &str,
+        case: &str,
+        actor: &str,
+        issued_at: Timestamp,
+        prev: Option<Hash>,
+        body: Value,
+    ) -> Result<Self, StatementError> {
+        let disclosure = crate::disclosure::Disclosure::seal(body)?;
+        Self::sign_disclosure(signer, kind, case, actor, issued_at, prev, disclosure)
+    }
+
+    /// Builds and signs the statement that commits to an already sealed `disclosure`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn sign_disclosure(
+        signer: &ParticipantSigner,
+        kind: &str,
+        case: &str,
+        actor: &str,
+        issued_at: Timestamp,
+        prev: Option<Hash>,
+        disclosure: crate::disclosure::Disclosure,
+    ) -> Result<Self, StatementError> {
+        let st = Statement::new(
+            kind,
+            case,
+            actor,
+            signer.key_id(),
+            issued_at,
+            prev,
+            disclosure.commitment()?,
+        )?;
+        Ok(Self {
+            signed: signer.sign(st)?,
+            disclosure,
+        })
+    }
+
+    /// Parses untrusted bytes and checks the disclosure against the statement's commitment
+    /// (not the signature: that needs the actor's key).
+    pub fn parse(json: &[u8]) -> Result<Self, StatementError> {
+        if json.len() > MAX_SUBMISSION_BYTES {
+            return Err(StatementError::TooLarge {
+                what: "submission",
+                size: json.len(),
+                max: MAX_SUBMISSION_BYTES,
+            });
+        }
+        let v = jcs::parse_strict(json)?;
+        let m = v
+            .as_object()
+            .ok_or(StatementError::NotAnObject("submission"))?;
+        only_members(m, &["statement", "sig", "disclosure"])?;
+        let signed = SignedStatement {
+            statement: Statement::from_value(take(m, "statement")?)?,
+            sig: parse_sig(take(m, "sig")?)?,
+        };
+        let disclosure = crate::disclosure::Disclosure::from_value(take(m, "disclosure")?)?;
+        disclosure.check(signed.statement.commitment())?;
+        Ok(Self { signed, disclosure })
+    }
+
+    /// The JSON value `{"statement", "sig", "disclosure"}`.
+    pub fn to_value(&self) -> Value {
+        let mut v = self.signed.to_value();
+        if let Value::Object(m) = &mut v {
+            m.insert("disclosure".into(), self.disclosure.to_value());
+        }
+        v
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -715,7 +814,7 @@ mod tests {
             s.key_id(),
             Timestamp::parse("2026-01-02T03:04:05Z").unwrap(),
             None,
-            json!({"quantity_kg": 1200, "codes": ["A1181"], "note": "\u{20ac} ok"}),
+            [7; 32],
         )
         .unwrap()
     }
@@ -782,9 +881,7 @@ mod tests {
         let s = signer();
         let st = stmt(&s);
         let input = st.signing_input().unwrap();
-        assert!(
-            input.starts_with(b"wastetrail/statement/v1\n{\"actor\":\"exporter-1\",\"body\":{")
-        );
+        assert!(input.starts_with(b"wastetrail/statement/v2\n{\"actor\":\"exporter-1\",\"case\":"));
         let signed = s.sign(st.clone()).unwrap();
         signed.verify(&s.public_key()).unwrap();
         let other = ParticipantSigner::from_seed(&[10; 32]);
@@ -828,7 +925,14 @@ mod tests {
             Statement::from_value(&g)
         };
         assert_eq!(without("prev"), Err(StatementError::MissingField("prev")));
-        assert_eq!(without("body"), Err(StatementError::MissingField("body")));
+        assert_eq!(
+            without("commitment"),
+            Err(StatementError::MissingField("commitment"))
+        );
+        assert_eq!(
+            with("body", json!({})),
+            Err(StatementError::UnknownField("body".into()))
+        );
         assert_eq!(
             with("extra", json!(1)),
             Err(StatementError::UnknownField("extra".into()))
@@ -872,16 +976,20 @@ mod tests {
             with("prev", json!("ab".repeat(32))).unwrap().prev(),
             Some(&[0xab; 32])
         );
-        assert_eq!(
-            with("body", json!([])),
-            Err(StatementError::NotAnObject("body"))
-        );
-        assert_eq!(
-            with("body", json!({"kg": 1.5})),
-            Err(StatementError::Json(JcsError::NotAnInteger(
-                "$.body.kg".into()
-            )))
-        );
+        assert!(matches!(
+            with("commitment", json!("AB".repeat(32))),
+            Err(StatementError::InvalidField {
+                field: "commitment",
+                ..
+            })
+        ));
+        assert!(matches!(
+            with("commitment", json!({})),
+            Err(StatementError::InvalidField {
+                field: "commitment",
+                ..
+            })
+        ));
         assert_eq!(
             Statement::from_value(&json!([])),
             Err(StatementError::NotAnObject("statement"))
@@ -899,22 +1007,48 @@ mod tests {
     }
 
     #[test]
-    fn oversized_leaf_is_refused() {
+    fn the_largest_statement_fits_a_leaf() {
         let s = signer();
         let st = Statement::new(
-            "a",
-            "c",
-            "x",
+            "a".repeat(MAX_TYPE_BYTES),
+            "\u{10ffff}".repeat(MAX_ID_BYTES / 4),
+            "\\".repeat(MAX_ID_BYTES),
             s.key_id(),
             Timestamp::from_unix(0).unwrap(),
-            None,
-            json!({"blob": "x".repeat(MAX_LEAF_BYTES)}),
+            Some([1; 32]),
+            [2; 32],
         )
         .unwrap();
         let leaf = Leaf::new(s.sign(st).unwrap(), Timestamp::from_unix(1).unwrap());
+        assert!(leaf.to_bytes().unwrap().len() < MAX_LEAF_BYTES);
+    }
+
+    #[test]
+    fn submissions_bind_the_disclosure() {
+        let s = signer();
+        let t = Timestamp::parse("2026-01-02T03:04:05Z").unwrap();
+        let body = json!({"quantity_kg": 5, "contact": {"name": "Ana"}});
+        let sub = Submission::seal(&s, "a.b", "XA-2026-1", "x", t, None, body.clone()).unwrap();
+        sub.signed.verify(&s.public_key()).unwrap();
+        let bytes = serde_json::to_vec(&sub.to_value()).unwrap();
+        let back = Submission::parse(&bytes).unwrap();
+        assert_eq!(back, sub);
+        assert_eq!(back.disclosure.full_body(), body);
+        // The leaf carries no body.
+        let leaf = Leaf::new(sub.signed.clone(), t).to_bytes().unwrap();
+        assert!(!String::from_utf8(leaf).unwrap().contains("Ana"));
+        // A disclosure of another body is refused.
+        let mut v = sub.to_value();
+        v["disclosure"]["body"]["quantity_kg"] = json!(6);
         assert!(matches!(
-            leaf.to_bytes(),
-            Err(StatementError::TooLarge { what: "leaf", .. })
+            Submission::parse(&serde_json::to_vec(&v).unwrap()),
+            Err(StatementError::Disclosure(_))
         ));
+        let mut v = sub.to_value();
+        v.as_object_mut().unwrap().remove("disclosure");
+        assert_eq!(
+            Submission::parse(&serde_json::to_vec(&v).unwrap()),
+            Err(StatementError::MissingField("disclosure"))
+        );
     }
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::cosignature::CosignatureSigner;
+use wastetrail_ledger::disclosure::{Disclosure, Salt};
 use wastetrail_ledger::merkle::{
     consistency_proof, inclusion_proof, leaf_hash, root, verify_consistency, verify_inclusion,
 };
@@ -31,6 +32,32 @@ fn example() -> BTreeMap<&'static str, String> {
     out.insert("participant_public_key_b64", p.public_key().to_base64());
     out.insert("participant_key_id", p.key_id().to_string());
 
+    // Salts: the body's from bytes 60..7f, the contact's from 80..9f.
+    let mut salts = [Salt::from_bytes(seed(0x60)), Salt::from_bytes(seed(0x80))].into_iter();
+    let body1 = json!({
+        "waste_code": "A1181", "quantity_kg": 12500, "state_of_import": "XB",
+        "contact": {"name": "Ana Example", "email": "ana@exporter.example"}
+    });
+    out.insert(
+        "body1",
+        String::from_utf8(wastetrail_ledger::jcs::canonicalize(&body1).unwrap()).unwrap(),
+    );
+    let d1 = Disclosure::seal_with(body1.clone(), &mut || salts.next().unwrap()).unwrap();
+    out.insert(
+        "disclosure1",
+        String::from_utf8(d1.to_bytes().unwrap()).unwrap(),
+    );
+    let c1 = d1.commitment().unwrap();
+    out.insert("commitment1_hex", hex::encode(c1));
+    d1.check(&c1).unwrap();
+    assert_eq!(d1.full_body(), body1);
+    let mut erased = d1.clone();
+    erased.erase_personal();
+    erased.check(&c1).unwrap();
+    out.insert(
+        "disclosure1_erased",
+        String::from_utf8(erased.to_bytes().unwrap()).unwrap(),
+    );
     let s1 = Statement::new(
         "notification.submitted",
         "XA-2026-0001",
@@ -38,7 +65,7 @@ fn example() -> BTreeMap<&'static str, String> {
         p.key_id(),
         Timestamp::parse("2026-03-01T09:30:00Z").unwrap(),
         None,
-        json!({"waste_code": "A1181", "quantity_kg": 12500, "state_of_import": "XB"}),
+        c1,
     )
     .unwrap();
     let signing_input = s1.signing_input().unwrap();
@@ -62,6 +89,14 @@ fn example() -> BTreeMap<&'static str, String> {
     let h1 = leaf_hash(&lb1);
     out.insert("leaf1_hash_hex", hex::encode(h1));
 
+    let d2 = Disclosure::seal_with(json!({"reason": "contract cancelled"}), &mut || {
+        Salt::from_bytes(seed(0xa0))
+    })
+    .unwrap();
+    out.insert(
+        "disclosure2",
+        String::from_utf8(d2.to_bytes().unwrap()).unwrap(),
+    );
     let s2 = Statement::new(
         "notification.withdrawn",
         "XA-2026-0001",
@@ -69,7 +104,7 @@ fn example() -> BTreeMap<&'static str, String> {
         p.key_id(),
         Timestamp::parse("2026-03-02T08:00:00Z").unwrap(),
         Some(h1),
-        json!({"reason": "contract cancelled"}),
+        d2.commitment().unwrap(),
     )
     .unwrap();
     let leaf2 = Leaf::new(

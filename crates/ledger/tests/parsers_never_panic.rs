@@ -8,14 +8,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
-use serde_json::json;
 use wastetrail_ledger::checkpoint::Checkpoint;
+use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::jcs;
 use wastetrail_ledger::merkle::{hash_from_base64, hash_from_hex, leaf_hash};
 use wastetrail_ledger::note::{NoteSigner, NoteVerifier, open_note, parse_note};
 use wastetrail_ledger::statement::{
     Leaf, ParticipantKeyId, ParticipantPublicKey, ParticipantSigner, SignedStatement, Statement,
-    Timestamp,
+    Submission, Timestamp,
 };
 use wastetrail_ledger::tiles::{EntryBundleId, TileId, parse_entry_bundle};
 use wastetrail_ledger::witness::AddCheckpointRequest;
@@ -40,7 +40,7 @@ fn valid_leaf() -> (Vec<u8>, ParticipantSigner) {
         p.key_id(),
         Timestamp::from_unix(1_770_000_000).unwrap(),
         Some([7; 32]),
-        json!({"kg": 10, "list": [1, 2, {"a": "b"}]}),
+        [8; 32],
     )
     .unwrap();
     let leaf = Leaf::new(
@@ -57,6 +57,8 @@ fn all_parsers(data: &[u8]) {
     let _ = Statement::parse(data);
     let _ = SignedStatement::parse(data);
     let _ = Leaf::parse(data);
+    let _ = Submission::parse(data);
+    let _ = Disclosure::parse(data);
     let _ = jcs::parse_strict(data);
     let _ = AddCheckpointRequest::parse(data);
     let _ = parse_entry_bundle(data);

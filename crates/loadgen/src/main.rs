@@ -28,7 +28,7 @@ use ed25519_dalek::{Signer as _, SigningKey};
 use serde_json::{Value, json};
 use wastetrail::client::{Client, ClientError};
 use wastetrail::filing::{Draft, file_draft};
-use wastetrail_ledger::statement::{ParticipantSigner, SignedStatement, Statement, Timestamp};
+use wastetrail_ledger::statement::{ParticipantSigner, Submission, Timestamp};
 
 /// Options.
 #[derive(Debug, Parser)]
@@ -261,17 +261,16 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let t = Instant::now();
     let mut bodies = Vec::with_capacity(args.n);
     for i in 0..args.n {
-        let st = Statement::new(
+        let sub = Submission::seal(
+            &signer,
             "notification.submitted",
-            format!("{}-{i:07}", prefix.to_uppercase()),
-            exporter_id.clone(),
-            signer.key_id(),
+            &format!("{}-{i:07}", prefix.to_uppercase()),
+            &exporter_id,
             Timestamp::now(),
             None,
             body.clone(),
         )?;
-        let signed: SignedStatement = signer.sign(st)?;
-        bodies.push(signed.to_json_bytes()?);
+        bodies.push(serde_json::to_vec(&sub.to_value())?);
     }
     let sign_secs = t.elapsed().as_secs_f64();
     let message_len = bodies.first().map_or(1000, Vec::len);

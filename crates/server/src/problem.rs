@@ -140,6 +140,29 @@ impl ApiError {
         e
     }
 
+    /// 409 `stale_prev` for a case the caller may not see: says no more than that `prev` is
+    /// not the head of a case the caller may see (neither the head nor whether the case
+    /// exists).
+    pub fn stale_prev_hidden() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "stale_prev",
+            "The statement's prev is not the head of a case you may see; a case id that is already in use by a case you may not see is refused the same way.",
+        )
+    }
+
+    /// 422 `invalid_personal_data`: a disclosed personal value (a contact person) is malformed;
+    /// every fault with its path.
+    pub fn invalid_personal(errors: &[FieldError]) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_personal_data",
+            "A contact person in the disclosure is malformed (see errors).",
+        );
+        e.more.errors = errors.iter().map(field_error).collect();
+        e
+    }
+
     /// Adds a retry hint (seconds).
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.more.retry_after = Some(secs);

@@ -16,6 +16,7 @@ use wastetrail_basel::{
     Case, CountryCode, Facts, Filing, Participant, ParticipantKind, Registry, StatementType,
     Verdict,
 };
+use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::merkle::Hash;
 use wastetrail_ledger::statement::{Leaf, SignedStatement};
 use wastetrail_store::{Entry, LedgerStore, Store, StoreError};
@@ -220,8 +221,10 @@ impl World {
         }
     }
 
-    /// Replays one stored entry. Entries must come in index order.
-    pub fn apply_entry(&mut self, entry: &Entry, facts: &Facts) {
+    /// Replays one stored entry with the disclosure stored beside it (the rules read its
+    /// redacted body; without a disclosure that matches the leaf's commitment the entry
+    /// counts for the hash chain but is a replay fault). Entries must come in index order.
+    pub fn apply_entry(&mut self, entry: &Entry, disclosure: Option<&[u8]>, facts: &Facts) {
         let Ok(leaf) = Leaf::parse(&entry.data) else {
             tracing::error!(index = entry.index, "log entry is not a wastetrail leaf");
             self.replay_faults += 1;
@@ -241,7 +244,17 @@ impl World {
             self.size = entry.index + 1;
             return;
         };
-        let applied = self.apply_leaf(entry.index, entry.leaf_hash, &leaf, facts);
+        let body = disclosure
+            .and_then(|d| Disclosure::parse(d).ok())
+            .filter(|d| d.check(leaf.statement.commitment()).is_ok())
+            .map(|d| d.body_value());
+        if body.is_none() {
+            tracing::error!(
+                index = entry.index,
+                "log entry has no disclosure matching its commitment"
+            );
+        }
+        let applied = self.apply_leaf(entry.index, entry.leaf_hash, &leaf, body, facts);
         if !applied {
             self.replay_faults += 1;
             tracing::error!(
@@ -252,7 +265,14 @@ impl World {
         self.size = entry.index + 1;
     }
 
-    fn apply_leaf(&mut self, index: u64, leaf_hash: Hash, leaf: &Leaf, facts: &Facts) -> bool {
+    fn apply_leaf(
+        &mut self,
+        index: u64,
+        leaf_hash: Hash,
+        leaf: &Leaf,
+        body: Option<serde_json::Value>,
+        facts: &Facts,
+    ) -> bool {
         let st = &leaf.statement;
         let signed = leaf.signed_statement();
         if let Some(d) = statement_digest(&signed) {
@@ -261,14 +281,8 @@ impl World {
         self.by_leaf_hash.entry(leaf_hash).or_insert(index);
         let at = leaf.integrated_at.datetime();
         let mut applied = false;
-        if let Some(kind) = StatementType::parse(st.kind()) {
-            let filing = Filing::new(
-                kind,
-                st.case(),
-                st.actor(),
-                st.issued_at().datetime(),
-                st.body_value(),
-            );
+        if let (Some(kind), Some(body)) = (StatementType::parse(st.kind()), body) {
+            let filing = Filing::new(kind, st.case(), st.actor(), st.issued_at().datetime(), body);
             if kind.is_registry() {
                 if let Ok(next) = self.registry.apply(&filing, at) {
                     if let Some(target) = registry_target(&filing) {
@@ -395,10 +409,17 @@ pub async fn catch_up(
         if batch.is_empty() {
             return Ok(from);
         }
+        let count = u32::try_from(batch.len()).unwrap_or(u32::MAX);
+        let disclosures: HashMap<u64, Vec<u8>> = store
+            .disclosures(from, count)
+            .await?
+            .into_iter()
+            .map(|d| (d.index, d.data))
+            .collect();
         let mut w = world.write().await;
         for e in &batch {
             if e.index == w.size {
-                w.apply_entry(e, facts);
+                w.apply_entry(e, disclosures.get(&e.index).map(Vec::as_slice), facts);
             }
         }
     }

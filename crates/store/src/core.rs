@@ -21,7 +21,7 @@ use wastetrail_ledger::tiles::{self, EntryBundleId, TILE_HEIGHT, TILE_WIDTH, Til
 use crate::error::to_hash;
 use crate::{
     AppendReceipt, Entry, InclusionProof, Precondition, ProjectionRow, ProjectionWrite,
-    SignedCheckpoint, StoreConfig, StoreError,
+    SignedCheckpoint, StoreConfig, StoreError, StoredDisclosure,
 };
 
 /// The tree state kept in the single `log_state` row.
@@ -260,8 +260,40 @@ pub(crate) trait Backend: Send + Sync + 'static {
         ranges: &'a [(u8, u64, u64)],
     ) -> impl Future<Output = Result<Vec<Vec<Hash>>, StoreError>> + Send + 'a;
 
+    /// Disclosures of entries with indices in `[start, end)`, in order.
+    fn disclosures(
+        &self,
+        start: u64,
+        end: u64,
+    ) -> impl Future<Output = Result<Vec<StoredDisclosure>, StoreError>> + Send;
+
+    /// Replaces the disclosure of entry `index` (erasure of personal data), recording
+    /// `erased_at`. False when the entry has no disclosure.
+    fn replace_disclosure<'a>(
+        &'a self,
+        index: u64,
+        data: &'a [u8],
+        erased_at: &'a str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send + 'a;
+
     /// Closes the connection pool.
     fn close(&self) -> impl Future<Output = ()> + Send;
+}
+
+/// The disclosures an admitted batch writes: `(index, bytes)`.
+pub(crate) fn disclosure_rows<'a>(
+    pending: &'a [Pending],
+    admissions: &[Result<u64, StoreError>],
+    first_index: u64,
+) -> Vec<(u64, &'a [u8])> {
+    pending
+        .iter()
+        .zip(admissions)
+        .filter_map(|(p, a)| {
+            let pos = a.as_ref().ok()?;
+            Some((first_index + pos, p.disclosure.as_deref()?))
+        })
+        .collect()
 }
 
 /// Checks that rows `(idx, hash)` read for `[start, end)` are exactly that range.
@@ -331,6 +363,7 @@ pub(crate) struct Pending {
     pub(crate) leaf_hash: Hash,
     pub(crate) preconditions: Vec<Precondition>,
     pub(crate) writes: Vec<ProjectionWrite>,
+    pub(crate) disclosure: Option<Vec<u8>>,
 }
 
 /// One queued append and where to send its answer.
@@ -537,6 +570,7 @@ impl<B: Backend> Core<B> {
             entry,
             preconditions,
             writes,
+            disclosure,
         } = request;
         if entry.len() > self.config.max_entry_bytes {
             return Err(StoreError::EntryTooLarge {
@@ -559,6 +593,7 @@ impl<B: Backend> Core<B> {
                     leaf_hash,
                     preconditions,
                     writes,
+                    disclosure,
                 },
                 reply,
             })
@@ -606,6 +641,26 @@ impl<B: Backend> Core<B> {
             Some(index) => self.entry(index).await,
             None => Ok(None),
         }
+    }
+
+    pub(crate) async fn disclosures(
+        &self,
+        start: u64,
+        limit: u32,
+    ) -> Result<Vec<StoredDisclosure>, StoreError> {
+        let end = start.saturating_add(u64::from(limit));
+        self.backend.disclosures(start, end).await
+    }
+
+    pub(crate) async fn replace_disclosure(
+        &self,
+        index: u64,
+        data: &[u8],
+        erased_at: &str,
+    ) -> Result<bool, StoreError> {
+        self.backend
+            .replace_disclosure(index, data, erased_at)
+            .await
     }
 
     pub(crate) async fn entries(&self, start: u64, limit: u32) -> Result<Vec<Entry>, StoreError> {
@@ -949,6 +1004,7 @@ mod tests {
                     expected_version: v.map(str::to_owned),
                 })
                 .collect(),
+            disclosure: None,
             writes: writes
                 .iter()
                 .map(|(k, v)| ProjectionWrite {
@@ -1211,6 +1267,17 @@ mod tests {
             &'a self,
             _: &'a [(u8, u64, u64)],
         ) -> Result<Vec<Vec<Hash>>, StoreError> {
+            Err(StoreError::Closed)
+        }
+        async fn disclosures(&self, _: u64, _: u64) -> Result<Vec<StoredDisclosure>, StoreError> {
+            Err(StoreError::Closed)
+        }
+        async fn replace_disclosure<'a>(
+            &'a self,
+            _: u64,
+            _: &'a [u8],
+            _: &'a str,
+        ) -> Result<bool, StoreError> {
             Err(StoreError::Closed)
         }
         async fn close(&self) {}

@@ -30,6 +30,9 @@
 //!   `[256N, 256N+W)`; any other node is recomputed from at most 128 stored hashes, so a
 //!   proof costs one range query per tile row touched (O(log n) rows).
 //! * `checkpoints(id, size, root, note)`: every signed checkpoint, in order.
+//! * `disclosures(idx, data, erased_at)`: opaque bytes kept BESIDE entry `idx` (the server
+//!   stores the statement body's disclosure there), written with the entry, never deleted,
+//!   replaced only by [`LedgerStore::replace_disclosure`] (erasure of personal data).
 //!
 //! Triggers refuse `UPDATE`/`DELETE` (and `TRUNCATE` on PostgreSQL) on `entries`,
 //! `tree_nodes` and `checkpoints`, refuse a checkpoint that is not for the current tree or is
@@ -78,7 +81,7 @@ pub use config::StoreConfig;
 pub use error::StoreError;
 pub use types::{
     AppendReceipt, AppendRequest, Entry, InclusionProof, Precondition, ProjectionRow,
-    ProjectionWrite, SignedCheckpoint,
+    ProjectionWrite, SignedCheckpoint, StoredDisclosure,
 };
 
 use crate::core::Core;
@@ -153,6 +156,25 @@ pub trait LedgerStore: Send + Sync {
         start: u64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Entry>, StoreError>> + Send;
+
+    /// Up to `limit` stored disclosures of entries from index `start` on, in order (entries
+    /// without one are skipped).
+    fn disclosures(
+        &self,
+        start: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredDisclosure>, StoreError>> + Send;
+
+    /// Replaces the disclosure of entry `index` with `data` and records `erased_at`: the one
+    /// change ever made beside the log, to erase personal data after its retention period.
+    /// The caller must keep the disclosure matching the entry's commitment (the server
+    /// removes only personal values). False when the entry has no disclosure.
+    fn replace_disclosure(
+        &self,
+        index: u64,
+        data: &[u8],
+        erased_at: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Root of the tree of the first `tree_size` entries (`tree_size` up to the current size).
     fn root_at(&self, tree_size: u64) -> impl Future<Output = Result<Hash, StoreError>> + Send;
@@ -257,6 +279,14 @@ macro_rules! forward_ledger_store {
             #[tracing::instrument(level = "debug", name = "store.entries", skip(self), fields(backend = $backend))]
             async fn entries(&self, start: u64, limit: u32) -> Result<Vec<Entry>, StoreError> {
                 self.core.entries(start, limit).await
+            }
+            #[tracing::instrument(level = "debug", name = "store.disclosures", skip(self), fields(backend = $backend))]
+            async fn disclosures(&self, start: u64, limit: u32) -> Result<Vec<StoredDisclosure>, StoreError> {
+                self.core.disclosures(start, limit).await
+            }
+            #[tracing::instrument(level = "info", name = "store.replace_disclosure", skip(self, data), fields(backend = $backend))]
+            async fn replace_disclosure(&self, index: u64, data: &[u8], erased_at: &str) -> Result<bool, StoreError> {
+                self.core.replace_disclosure(index, data, erased_at).await
             }
             #[tracing::instrument(level = "debug", name = "store.root_at", skip(self), fields(backend = $backend))]
             async fn root_at(&self, tree_size: u64) -> Result<Hash, StoreError> {
@@ -449,6 +479,21 @@ impl LedgerStore for Store {
     }
     async fn entries(&self, start: u64, limit: u32) -> Result<Vec<Entry>, StoreError> {
         dispatch!(self, s => s.entries(start, limit).await)
+    }
+    async fn disclosures(
+        &self,
+        start: u64,
+        limit: u32,
+    ) -> Result<Vec<StoredDisclosure>, StoreError> {
+        dispatch!(self, s => s.disclosures(start, limit).await)
+    }
+    async fn replace_disclosure(
+        &self,
+        index: u64,
+        data: &[u8],
+        erased_at: &str,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.replace_disclosure(index, data, erased_at).await)
     }
     async fn root_at(&self, tree_size: u64) -> Result<Hash, StoreError> {
         dispatch!(self, s => s.root_at(tree_size).await)

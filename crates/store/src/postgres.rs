@@ -13,10 +13,10 @@ use wastetrail_ledger::note::NoteSigner;
 
 use crate::core::{
     Backend, BatchOutcome, LatestCheckpoint, LogState, Pending, admit, check_checkpoint_cas,
-    contiguous_hashes, plan_batch, precondition_keys, projection_rows, split_runs,
+    contiguous_hashes, disclosure_rows, plan_batch, precondition_keys, projection_rows, split_runs,
 };
 use crate::error::{to_hash, to_i64, to_u64};
-use crate::{Entry, ProjectionRow, SignedCheckpoint, StoreConfig, StoreError};
+use crate::{Entry, ProjectionRow, SignedCheckpoint, StoreConfig, StoreError, StoredDisclosure};
 
 /// Rows per multi-row `INSERT` (3 parameters each, far below PostgreSQL's 65535 limit).
 const ROWS_PER_INSERT: usize = 256;
@@ -213,6 +213,17 @@ impl Backend for PostgresBackend {
             );
             upsert.build().execute(&mut *tx).await?;
         }
+        let disclosures = disclosure_rows(pending, &admissions, plan.first_index)
+            .into_iter()
+            .map(|(idx, data)| Ok((to_i64(idx)?, data)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        for chunk in disclosures.chunks(ROWS_PER_INSERT) {
+            let mut insert = QueryBuilder::<Postgres>::new("INSERT INTO disclosures (idx, data) ");
+            insert.push_values(chunk, |mut row, (idx, data)| {
+                row.push_bind(*idx).push_bind(*data);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
         insert_checkpoint_row(&mut tx, &plan.checkpoint).await?;
         tx.commit().await?;
         Ok(BatchOutcome {
@@ -352,6 +363,40 @@ impl Backend for PostgresBackend {
         let rows: Vec<(i64, i64, Option<Vec<u8>>)> =
             q.build_query_as().fetch_all(&self.pool).await?;
         split_runs(rows, ranges)
+    }
+
+    async fn disclosures(&self, start: u64, end: u64) -> Result<Vec<StoredDisclosure>, StoreError> {
+        let rows: Vec<(i64, Vec<u8>, Option<String>)> = sqlx::query_as(
+            "SELECT idx, data, erased_at FROM disclosures WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+        )
+        .bind(to_i64(start)?)
+        .bind(to_i64(end)?)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(idx, data, erased_at)| {
+                Ok(StoredDisclosure {
+                    index: to_u64(idx)?,
+                    data,
+                    erased_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn replace_disclosure<'a>(
+        &'a self,
+        index: u64,
+        data: &'a [u8],
+        erased_at: &'a str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE disclosures SET data = $1, erased_at = $2 WHERE idx = $3")
+            .bind(data)
+            .bind(erased_at)
+            .bind(to_i64(index)?)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn close(&self) {

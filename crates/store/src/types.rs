@@ -64,6 +64,20 @@ pub struct AppendRequest {
     pub preconditions: Vec<Precondition>,
     /// Projection rows written (inserted or replaced) with the entry.
     pub writes: Vec<ProjectionWrite>,
+    /// The disclosure of the entry's statement body (opaque bytes), stored beside the log in
+    /// the same transaction; `None` for none.
+    pub disclosure: Option<Vec<u8>>,
+}
+
+/// A stored disclosure: the bytes kept beside the log entry `index`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredDisclosure {
+    /// Leaf index of the entry it belongs to.
+    pub index: u64,
+    /// The bytes (the server stores the disclosure's canonical JSON).
+    pub data: Vec<u8>,
+    /// When personal data was erased from it, if it was.
+    pub erased_at: Option<String>,
 }
 
 /// A compare-and-swap precondition on one projection row.

@@ -59,6 +59,7 @@ conformance!(
     large_tree_has_upper_tile_rows,
     preconditions_guard_appends_and_projections,
     concurrent_preconditions_admit_exactly_one,
+    disclosures_live_beside_the_log,
 );
 
 /// Appends all `entries` concurrently (one task each) and returns the receipts in entry order.
@@ -746,6 +747,7 @@ fn guarded(entry: &str, key: &str, expected: Option<&str>, version: &str) -> App
             version: version.to_owned(),
             value: format!("{{\"entry\":\"{entry}\"}}").into_bytes(),
         }],
+        disclosure: None,
     }
 }
 
@@ -871,4 +873,65 @@ async fn concurrent_preconditions_admit_exactly_one(db: &TestDb) {
     assert_log_consistent(&*a, db).await;
     a.close().await;
     b.close().await;
+}
+
+/// Disclosures are written with their entry (and not when the entry is refused), read back
+/// in order, replaced only through `replace_disclosure`, never deleted; the log does not
+/// change when one is replaced.
+async fn disclosures_live_beside_the_log(db: &TestDb) {
+    let store = db.open().await;
+    let with = |entry: &str, d: Option<&str>| AppendRequest {
+        entry: entry.as_bytes().to_vec(),
+        disclosure: d.map(|d| d.as_bytes().to_vec()),
+        ..Default::default()
+    };
+    store.append_with(with("e0", Some("body 0"))).await.unwrap();
+    store.append_with(with("e1", None)).await.unwrap();
+    store.append_with(with("e2", Some("body 2"))).await.unwrap();
+    // Refused by its precondition: neither the entry nor its disclosure is written.
+    let mut refused = with("e3", Some("never stored"));
+    refused.preconditions.push(Precondition {
+        key: "k".into(),
+        expected_version: Some("v".into()),
+    });
+    assert!(matches!(
+        store.append_with(refused).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let got = store.disclosures(0, 10).await.unwrap();
+    let got: Vec<_> = got
+        .iter()
+        .map(|d| (d.index, d.data.as_slice(), d.erased_at.is_some()))
+        .collect();
+    assert_eq!(
+        got,
+        [(0, &b"body 0"[..], false), (2, &b"body 2"[..], false)]
+    );
+    assert_eq!(store.disclosures(1, 1).await.unwrap().len(), 0);
+    let before = assert_log_consistent(&store, db).await;
+    assert!(
+        store
+            .replace_disclosure(2, b"body 2 erased", "2030-01-01T00:00:00Z")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .replace_disclosure(1, b"x", "2030-01-01T00:00:00Z")
+            .await
+            .unwrap()
+    );
+    let d = store.disclosures(2, 1).await.unwrap().remove(0);
+    assert_eq!(d.data, b"body 2 erased");
+    assert_eq!(d.erased_at.as_deref(), Some("2030-01-01T00:00:00Z"));
+    for sql in [
+        "DELETE FROM disclosures WHERE idx = 0",
+        "DELETE FROM disclosures",
+    ] {
+        let err = db.raw_execute(sql).await.expect_err(sql).to_string();
+        assert!(err.contains("wastetrail:"), "{sql}: {err}");
+    }
+    assert_eq!(assert_log_consistent(&store, db).await, before);
+    assert_eq!(store.disclosures(0, 10).await.unwrap().len(), 2);
+    store.close().await;
 }

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use wastetrail_basel::{Filing, RuleId, StatementType};
 use wastetrail_ledger::merkle::Hash;
 use wastetrail_ledger::statement::{
-    Leaf, ParticipantPublicKey, SignedStatement, StatementError, Timestamp,
+    Leaf, ParticipantPublicKey, SignedStatement, StatementError, Submission, Timestamp,
 };
 use wastetrail_store::LedgerStore;
 
@@ -17,16 +17,21 @@ use crate::ledger_writer::{AppendRequest, Precondition, ProjectionWrite, WriteEr
 use crate::problem::{ApiError, Problem};
 use crate::routes::public::hexes;
 use crate::state::{AppState, Caller};
-use crate::world::{REGISTRY_CASE, World, registry_target, statement_digest};
+use crate::world::{REGISTRY_CASE, World, may_see, registry_target, statement_digest};
 
-/// A statement as signed by its actor (`wastetrail_ledger::statement::SignedStatement`).
+/// A submission: the statement as signed by its actor and the disclosure of its body
+/// (`wastetrail_ledger::statement::Submission`; docs/ledger-format.md §3, §3a).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct SignedStatementDoc {
-    /// The statement `{type, case, actor, key, issued_at, prev, body}`.
+    /// The statement `{type, case, actor, key, issued_at, prev, commitment}`.
     #[schema(value_type = Object)]
     pub statement: serde_json::Value,
-    /// Ed25519 signature over `"wastetrail/statement/v1\n" || JCS(statement)`, standard base64.
+    /// Ed25519 signature over `"wastetrail/statement/v2\n" || JCS(statement)`, standard base64.
     pub sig: String,
+    /// The body, its salt and the personal values: `{salt, body, personal}`; must match the
+    /// statement's `commitment`. Stored beside the log, disclosed only to those entitled.
+    #[schema(value_type = Object)]
+    pub disclosure: serde_json::Value,
 }
 
 /// The answer to an accepted (or repeated) statement.
@@ -132,14 +137,25 @@ async fn submit_inner(
         .with_retry_after(wait));
     }
     let body = read_body(req, payload, state.config.max_body_bytes).await?;
-    let signed = SignedStatement::parse(&body).map_err(|e| match e {
+    let submission = Submission::parse(&body).map_err(|e| match e {
         StatementError::TooLarge { .. } => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             e.to_string(),
         ),
+        StatementError::Disclosure(d) => unprocessable("disclosure_mismatch", d.to_string()),
         other => ApiError::bad_request("malformed_statement", other.to_string()),
     })?;
+    let personal_faults: Vec<_> = submission
+        .disclosure
+        .personal()
+        .iter()
+        .flat_map(|p| wastetrail_basel::check_contact(&p.value, &format!("${}", p.path)))
+        .collect();
+    if !personal_faults.is_empty() {
+        return Err(ApiError::invalid_personal(&personal_faults));
+    }
+    let signed = &submission.signed;
     let st = &signed.statement;
     if st.actor() != caller.participant {
         return Err(ApiError::new(
@@ -152,7 +168,7 @@ async fn submit_inner(
             ),
         ));
     }
-    let digest = statement_digest(&signed).ok_or_else(|| {
+    let digest = statement_digest(signed).ok_or_else(|| {
         ApiError::bad_request("malformed_statement", "statement cannot be canonicalized")
     })?;
 
@@ -163,7 +179,7 @@ async fn submit_inner(
                 drop(w);
                 return receipt(state, index, true, None).await;
             }
-            decide(state, &w, &signed, digest)?
+            decide(state, &w, &submission, digest)?
         };
         let Decided {
             request,
@@ -216,9 +232,10 @@ struct Decided {
 fn decide(
     state: &AppState,
     w: &World,
-    signed: &SignedStatement,
+    submission: &Submission,
     digest: Hash,
 ) -> Result<Decided, ApiError> {
+    let signed: &SignedStatement = &submission.signed;
     let st = &signed.statement;
     let actor = w.registry.get(st.actor()).ok_or_else(|| {
         unprocessable(
@@ -286,14 +303,22 @@ fn decide(
     }
     let head = w.head_of(st.case());
     if st.prev().copied() != head {
-        return Err(ApiError::stale_prev(head.map(hex::encode)));
+        // The head is news only to those who may see the case (privacy: a head links the
+        // case's entries in the log).
+        let visible = st.case() == REGISTRY_CASE
+            || w.cases.get(st.case()).is_some_and(|cs| may_see(actor, cs));
+        return Err(if visible {
+            ApiError::stale_prev(head.map(hex::encode))
+        } else {
+            ApiError::stale_prev_hidden()
+        });
     }
     let filing = Filing::new(
         kind,
         st.case(),
         st.actor(),
         st.issued_at().datetime(),
-        st.body_value(),
+        submission.disclosure.body_value(),
     );
     // The projection rows that follow from the entry.
     let mut writes = Vec::new();
@@ -380,6 +405,12 @@ fn decide(
             entry,
             preconditions,
             writes: rows,
+            disclosure: Some(
+                submission
+                    .disclosure
+                    .to_bytes()
+                    .map_err(ApiError::internal)?,
+            ),
         },
         integrated_at: now.to_string(),
     })

@@ -1,5 +1,6 @@
 //! HTTP handlers and the route table (from which the OpenAPI document is generated).
 
+pub mod disclosed;
 pub mod filing;
 pub mod login;
 pub mod public;
@@ -28,6 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reads::participant)
                 .service(reads::cases)
                 .service(reads::case)
-                .service(reads::events),
+                .service(reads::events)
+                .service(disclosed::registry)
+                .service(disclosed::disclosures),
         );
 }

@@ -6,11 +6,10 @@ use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use wastetrail_ledger::merkle::{Hash, hash_from_hex};
-use wastetrail_ledger::statement::Leaf;
 use wastetrail_store::LedgerStore;
 
 use crate::problem::{ApiError, Problem};
-use crate::state::AppState;
+use crate::state::{AppState, Caller};
 
 pub(crate) fn hexes(h: &[Hash]) -> Vec<String> {
     h.iter().map(hex::encode).collect()
@@ -44,13 +43,15 @@ pub async fn checkpoint(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
         .body(c.note))
 }
 
-/// A C2SP tlog-tiles hash tile (`tile/<L>/<N>[.p/<W>]`) or entry bundle
-/// (`tile/entries/<N>[.p/<W>]`).
+/// A C2SP tlog-tiles hash tile (`tile/<L>/<N>[.p/<W>]`, public) or entry bundle
+/// (`tile/entries/<N>[.p/<W>]`, auditors only: leaves name who filed what in which case).
 #[utoipa::path(
     tag = "public",
     params(("path" = String, Path, description = "The tile path after /tile/, e.g. 0/000 or entries/x001/234.p/7")),
     responses(
         (status = 200, description = "Tile bytes", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 401, description = "Entry bundle without a session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Entry bundle for someone who is not an auditor", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such tile for the current tree", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -58,8 +59,12 @@ pub async fn checkpoint(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
 pub async fn tile(
     state: web::Data<AppState>,
     path: web::Path<String>,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let p = format!("tile/{}", path.into_inner());
+    if p.starts_with("tile/entries/") {
+        require_auditor(&state, &req).await?;
+    }
     let bytes = state.store.read_tile_path(&p).await?;
     // Full tiles never change; partial ones are replaced by larger ones.
     let cache = if p.contains(".p/") {
@@ -71,6 +76,29 @@ pub async fn tile(
         .insert_header((CONTENT_TYPE, "application/octet-stream"))
         .insert_header((CACHE_CONTROL, cache))
         .body(bytes))
+}
+
+/// Entry bundles hold every leaf of 256 entries: the headers of statements (who filed what,
+/// in which case, when) of many cases. Only an auditor is entitled to all of them; everyone
+/// else reads their own cases (`/api/v1/cases/{id}`, with leaves, disclosures and proofs),
+/// and the public verifies the log from the hash tiles, which disclose nothing.
+async fn require_auditor(state: &AppState, req: &actix_web::HttpRequest) -> Result<(), ApiError> {
+    use actix_web::FromRequest as _;
+    let caller = Caller::extract(req).await.map_err(|_| {
+        ApiError::unauthenticated(
+            "Entry bundles are not public: log in as an auditor. The public hash tiles (tile/<L>/<N>) and proofs verify the log without them.",
+        )
+    })?;
+    let w = state.view().await?;
+    let me = caller.record(&w)?;
+    if me.kind != wastetrail_basel::ParticipantKind::Auditor {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "not_entitled",
+            "Entry bundles disclose the statements of many cases; only auditors may read them. Read your cases at /api/v1/cases/{id}.",
+        ));
+    }
+    Ok(())
 }
 
 /// The log's identity and current tree.
@@ -211,29 +239,28 @@ pub async fn consistency(
     Ok(web::Json(ConsistencyProofResponse { proof: hexes(&p) }))
 }
 
-/// The check of a movement document at the border.
+/// The check of a movement document at the border, for anyone who holds its leaf hash (the
+/// QR code of the printed document). It answers the border question — is the document in the
+/// log, was the movement consented when it started, with the proof — and discloses nothing
+/// of the content: no case, parties, quantities, route or waste (privacy, docs/privacy.md).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct MovementCheck {
     /// Leaf hash of the `movement.started` entry.
     pub leaf_hash: String,
     /// Leaf index.
     pub index: u64,
-    /// The case (notification number).
-    pub case: String,
-    /// Shipment number.
-    pub shipment_no: u32,
     /// True when `may_start` said `may_start` at the movement's start.
     pub consented: bool,
-    /// The `may_start` verdict at the start (case as it stood just before the movement).
-    #[schema(value_type = Object)]
-    pub verdict: serde_json::Value,
-    /// The shipment as it stands now (custody, crossings, receipt), if known.
-    #[schema(value_type = Object)]
-    pub shipment: serde_json::Value,
-    /// The signed statement (movement document).
-    #[schema(value_type = Object)]
-    pub statement: serde_json::Value,
-    /// When the log integrated it.
+    /// `may_start`, `may_not_start` or `prohibited` (the decision at the start).
+    pub decision: String,
+    /// The rule the decision rests on and its legal citation (no case details).
+    pub rule_id: String,
+    /// Its legal citation.
+    pub citation: String,
+    /// The rule IDs of every check that was not met or rested on an unknown fact (no case
+    /// details).
+    pub failed_rules: Vec<String>,
+    /// When the log integrated the document.
     pub integrated_at: String,
     /// The signed checkpoint the proof is for.
     pub checkpoint: String,
@@ -244,11 +271,13 @@ pub struct MovementCheck {
 }
 
 /// Is this movement document in the log, and was the movement consented when it started?
+/// Public; the answer carries no content of the case (log in and read the case for that).
 #[utoipa::path(
     tag = "public",
     params(("leaf_hash" = String, Path, description = "Leaf hash of the movement.started entry, lowercase hex")),
     responses(
         (status = 200, body = MovementCheck),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -258,7 +287,7 @@ pub async fn movement(
     leaf_hash: web::Path<String>,
 ) -> Result<web::Json<MovementCheck>, ApiError> {
     let h = parse_hash("leaf_hash", &leaf_hash)?;
-    let (info, shipment) = {
+    let (info, integrated_at) = {
         let w = state.view().await?;
         let Some(info) = w.movements.get(&h).cloned() else {
             return Err(if w.by_leaf_hash.contains_key(&h) {
@@ -271,39 +300,45 @@ pub async fn movement(
                 ApiError::not_found("No entry of the log has this leaf hash.")
             });
         };
-        let shipment = w
-            .cases
-            .get(&info.case)
-            .and_then(|c| c.case.shipments.get(&info.shipment_no))
-            .and_then(|s| serde_json::to_value(s).ok())
-            .unwrap_or(serde_json::Value::Null);
-        (info, shipment)
+        let integrated_at = usize::try_from(info.index)
+            .ok()
+            .and_then(|i| w.entries.get(i))
+            .map(|e| e.integrated_at.clone())
+            .unwrap_or_default();
+        (info, integrated_at)
     };
-    let entry = state
-        .store
-        .entry(info.index)
-        .await?
-        .ok_or_else(|| ApiError::internal("movement entry vanished"))?;
-    let leaf = Leaf::parse(&entry.data).map_err(ApiError::internal)?;
     let cp = state.store.latest_checkpoint().await?;
     let proof = state
         .store
         .inclusion_proof(info.index, cp.checkpoint.size)
         .await?;
+    let v = &info.verdict;
     Ok(web::Json(MovementCheck {
         leaf_hash: hex::encode(h),
         index: info.index,
-        case: info.case,
-        shipment_no: info.shipment_no,
-        consented: info.verdict.decision == wastetrail_basel::Decision::MayStart,
-        verdict: serde_json::to_value(&info.verdict).map_err(ApiError::internal)?,
-        shipment,
-        statement: leaf.signed_statement().to_value(),
-        integrated_at: leaf.integrated_at.to_string(),
+        consented: v.decision == wastetrail_basel::Decision::MayStart,
+        decision: wire(&v.decision),
+        rule_id: v.rule_id.as_str().to_owned(),
+        citation: v.citation.to_owned(),
+        failed_rules: v
+            .reasons
+            .iter()
+            .filter(|r| r.unknown_fact || r.outcome != wastetrail_basel::Outcome::Met)
+            .map(|r| r.rule_id.as_str().to_owned())
+            .collect(),
+        integrated_at,
         checkpoint: cp.note,
         size: cp.checkpoint.size,
         proof: hexes(&proof.hashes),
     }))
+}
+
+/// The serde wire name of a unit enum value.
+fn wire<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// Health of the server and its database.

@@ -274,7 +274,8 @@ pub struct CaseDetail {
     pub case: serde_json::Value,
     /// Its entries in order.
     pub timeline: Vec<EntryView>,
-    /// The signed statements with index, leaf hash and integration time.
+    /// The statements: index, leaf hash, integration time, the signed statement, its
+    /// disclosure (`{salt, body, personal}`) and the body with contact persons (`body`).
     #[schema(value_type = Vec<Object>)]
     pub statements: Vec<serde_json::Value>,
     /// `may_start` per shipment: at their start for started shipments, now for the next one.
@@ -349,13 +350,7 @@ pub async fn case(
         if let Some(e) = state.store.entry(i).await?
             && let Ok(leaf) = Leaf::parse(&e.data)
         {
-            statements.push(serde_json::json!({
-                "index": i,
-                "leaf_hash": hex::encode(e.leaf_hash),
-                "integrated_at": leaf.integrated_at.to_string(),
-                "statement": leaf.statement.to_value(),
-                "sig": leaf.signed_statement().to_value()["sig"],
-            }));
+            statements.push(statement_view(&state, i, &e.leaf_hash, &leaf).await?);
         }
     }
     Ok(web::Json(CaseDetail {
@@ -365,6 +360,32 @@ pub async fn case(
         statements,
         verdicts,
         obligations,
+    }))
+}
+
+/// One statement of a case as its parties read it: the leaf (signed statement, integration
+/// time), the disclosure stored beside it (`{salt, body, personal}`, checkable against the
+/// statement's commitment) and the body with the contact persons put back (`body`; erased
+/// ones stay placeholders, and `erased_at` says when).
+pub(crate) async fn statement_view(
+    state: &AppState,
+    index: u64,
+    leaf_hash: &wastetrail_ledger::merkle::Hash,
+    leaf: &Leaf,
+) -> Result<serde_json::Value, ApiError> {
+    let stored = state.store.disclosures(index, 1).await?.into_iter().next();
+    let disclosure = stored
+        .as_ref()
+        .and_then(|d| wastetrail_ledger::disclosure::Disclosure::parse(&d.data).ok());
+    Ok(serde_json::json!({
+        "index": index,
+        "leaf_hash": hex::encode(leaf_hash),
+        "integrated_at": leaf.integrated_at.to_string(),
+        "statement": leaf.statement.to_value(),
+        "sig": leaf.signed_statement().to_value()["sig"],
+        "body": disclosure.as_ref().map(|d| d.full_body()),
+        "disclosure": disclosure.as_ref().map(|d| d.to_value()),
+        "erased_at": stored.and_then(|d| d.erased_at),
     }))
 }
 

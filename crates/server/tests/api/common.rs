@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::note::NoteVerifier;
-use wastetrail_ledger::statement::{ParticipantKeyId, ParticipantSigner, Statement, Timestamp};
+use wastetrail_ledger::statement::{ParticipantSigner, Submission, Timestamp};
 use wastetrail_server::{Application, Config};
 
 pub const ORIGIN: &str = "test.wastetrail.example/log";
@@ -270,19 +270,31 @@ impl TestApp {
             .insert(who.id.clone(), v["token"].as_str().unwrap().to_owned());
     }
 
-    /// A signed statement body as JSON text.
+    /// A submission (signed statement with the disclosure of `body`) as JSON.
     pub fn sign(who: &Actor, kind: &str, case: &str, prev: Option<&str>, body: Value) -> Value {
-        let st = Statement::new(
+        Self::sign_at(who, kind, case, prev, body, Timestamp::now())
+    }
+
+    /// [`TestApp::sign`] with the signing time given.
+    pub fn sign_at(
+        who: &Actor,
+        kind: &str,
+        case: &str,
+        prev: Option<&str>,
+        body: Value,
+        at: Timestamp,
+    ) -> Value {
+        Submission::seal(
+            &who.signer,
             kind,
             case,
-            who.id.clone(),
-            ParticipantKeyId::parse(&who.signer.key_id().to_string()).unwrap(),
-            Timestamp::now(),
+            &who.id,
+            at,
             prev.map(|p| merkle::hash_from_hex(p).unwrap()),
             body,
         )
-        .unwrap();
-        who.signer.sign(st).unwrap().to_value()
+        .unwrap()
+        .to_value()
     }
 
     /// Posts raw bytes to /api/v1/statements as `who`.

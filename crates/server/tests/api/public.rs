@@ -59,9 +59,20 @@ async fn checkpoint_log_info_tiles_and_proofs() {
         let leaves: Vec<merkle::Hash> = bytes.chunks(32).map(|c| c.try_into().unwrap()).collect();
         assert_eq!(merkle::root(&leaves), cp.root);
         assert_eq!(hex::encode(leaves[15]), m["leaf_hash"].as_str().unwrap());
-        // Entry bundle with the leaves.
-        let r = app.get(&format!("/tile/entries/000.p/{size}")).await;
+        // Entry bundles are not public: 401 without a session, 403 for a party, 200 for an
+        // auditor, whose bundle holds exactly the leaves the hash tile names.
+        let path = format!("/tile/entries/000.p/{size}");
+        assert_eq!(app.get(&path).await.status(), StatusCode::UNAUTHORIZED);
+        app.login(&c.exporter).await;
+        app.login(&c.auditor).await;
+        let r = app.get_as(&c.exporter.id, &path).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = app.get_as(&c.auditor.id, &path).await;
         assert_eq!(r.status(), StatusCode::OK);
+        let bundle = r.bytes().await.unwrap();
+        let leaf_bytes = wastetrail_ledger::tiles::parse_entry_bundle(&bundle).unwrap();
+        let again: Vec<merkle::Hash> = leaf_bytes.iter().map(|l| merkle::leaf_hash(l)).collect();
+        assert_eq!(again, leaves);
         // A tile beyond the tree.
         let r = app.get("/tile/0/001").await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use wastetrail_ledger::statement::{ParticipantKeyId, ParticipantSigner, Statement, Timestamp};
+use wastetrail_ledger::statement::{ParticipantSigner, Timestamp};
 
 use crate::common::*;
 
@@ -64,6 +64,7 @@ async fn identical_statement_again_returns_same_answer_and_appends_nothing() {
         // Same bytes, and the same statement with its members in another order.
         let mut reordered = serde_json::Map::new();
         reordered.insert("sig".into(), signed["sig"].clone());
+        reordered.insert("disclosure".into(), signed["disclosure"].clone());
         reordered.insert("statement".into(), signed["statement"].clone());
         for body in [
             bytes,
@@ -196,48 +197,89 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
             "actor_mismatch",
         ));
         let mut tampered = good();
-        tampered["statement"]["body"]["sent_on"] = json!("2026-01-01");
+        tampered["disclosure"]["body"]["sent_on"] = json!("2026-01-01");
         cases.push((
-            "tampered",
+            "disclosed body is not the committed one",
             c.ca_de.id.clone(),
             serde_json::to_vec(&tampered).unwrap(),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_signature",
+            "disclosure_mismatch",
         ));
-        let other = ParticipantSigner::generate();
-        let st = Statement::new(
+        let mut contact_in_clear = good();
+        contact_in_clear["disclosure"]["body"]["contact"] = json!({"name": "A. Person"});
+        cases.push((
+            "contact person in clear",
+            c.ca_de.id.clone(),
+            serde_json::to_vec(&contact_in_clear).unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "disclosure_mismatch",
+        ));
+        let bad_contact = TestApp::sign(
+            &c.ca_de,
             "notification.transmitted",
             "C-1",
+            head.as_deref(),
+            json!({"sent_on": today(), "contact": {"phone": 5}}),
+        );
+        cases.push((
+            "malformed contact person",
             c.ca_de.id.clone(),
-            ParticipantKeyId::parse(&other.key_id().to_string()).unwrap(),
-            Timestamp::now(),
-            head.as_deref()
-                .map(|h| wastetrail_ledger::merkle::hash_from_hex(h).unwrap()),
-            json!({"sent_on": today()}),
-        )
-        .unwrap();
+            serde_json::to_vec(&bad_contact).unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_personal_data",
+        ));
+        let mut altered = good();
+        let t = Timestamp::parse(altered["statement"]["issued_at"].as_str().unwrap()).unwrap();
+        altered["statement"]["issued_at"] =
+            json!(Timestamp::from_unix(t.unix() - 1).unwrap().to_string());
+        cases.push((
+            "statement altered after signing",
+            c.ca_de.id.clone(),
+            serde_json::to_vec(&altered).unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_signature",
+        ));
+        let mut recommitted = good();
+        recommitted["statement"]["commitment"] = json!("00".repeat(32));
+        cases.push((
+            "commitment changed after signing",
+            c.ca_de.id.clone(),
+            serde_json::to_vec(&recommitted).unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "disclosure_mismatch",
+        ));
+        let other = Actor {
+            id: c.ca_de.id.clone(),
+            kind: c.ca_de.kind.clone(),
+            country: c.ca_de.country.clone(),
+            signer: ParticipantSigner::generate(),
+        };
         cases.push((
             "unregistered key",
             c.ca_de.id.clone(),
-            serde_json::to_vec(&other.sign(st).unwrap().to_value()).unwrap(),
+            serde_json::to_vec(&TestApp::sign(
+                &other,
+                "notification.transmitted",
+                "C-1",
+                head.as_deref(),
+                json!({"sent_on": today()}),
+            ))
+            .unwrap(),
             StatusCode::UNPROCESSABLE_ENTITY,
             "unknown_key",
         ));
-        let st = Statement::new(
+        let hour_ago = TestApp::sign_at(
+            &c.ca_de,
             "notification.transmitted",
             "C-1",
-            c.ca_de.id.clone(),
-            ParticipantKeyId::parse(&c.ca_de.signer.key_id().to_string()).unwrap(),
-            Timestamp::from_unix(Timestamp::now().unix() - 3600).unwrap(),
-            head.as_deref()
-                .map(|h| wastetrail_ledger::merkle::hash_from_hex(h).unwrap()),
+            head.as_deref(),
             json!({"sent_on": today()}),
-        )
-        .unwrap();
+            Timestamp::from_unix(Timestamp::now().unix() - 3600).unwrap(),
+        );
         cases.push((
             "issued an hour ago",
             c.ca_de.id.clone(),
-            serde_json::to_vec(&c.ca_de.signer.sign(st).unwrap().to_value()).unwrap(),
+            serde_json::to_vec(&hour_ago).unwrap(),
             StatusCode::UNPROCESSABLE_ENTITY,
             "clock_skew",
         ));

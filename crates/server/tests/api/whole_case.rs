@@ -149,10 +149,14 @@ async fn whole_case_from_notification_to_completion() {
             assert_eq!(r.status(), StatusCode::OK);
             let v: Value = r.json().await.unwrap();
             assert_eq!(v["consented"], true, "{v:#}");
-            assert_eq!(v["case"], case);
+            assert_eq!(v["decision"], "may_start", "{v:#}");
             assert_eq!(v["index"], m["index"]);
             app.verify_receipt(&v);
-            assert_eq!(v["shipment"]["received_kg"], 20000);
+            // It discloses nothing of the case to whoever holds only the hash.
+            let text = v.to_string();
+            for secret in [case, "20000", "A1181", "disposer"] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
         }
 
         // Consistency between the first filing's checkpoint and the current one.
