@@ -446,7 +446,8 @@ fn notification(
         "operation": "R4",
         "esm_assessment": "ISO 14001 certified facility, permit 2024/17",
         "contract": {"reference": reference, "concluded_on": day(0)},
-        "declaration_correct": true
+        "declaration_correct": true,
+        "contact": contact()
     });
     if kind == "single"
         && let Some(q) = n.get_mut("quantity").and_then(Value::as_object_mut)
@@ -466,8 +467,15 @@ fn movement(no: u32, kg: u64, transit: &[&str]) -> Value {
         "transit": transit,
         "description": "waste printed circuit boards from IT equipment", "codes": ["A1181"],
         "handling": "keep dry", "packages": {"kind": "palletised", "count": 20},
-        "quantity_kg": kg, "declaration_correct": true, "declaration_no_objection": true
+        "quantity_kg": kg, "declaration_correct": true, "declaration_no_objection": true,
+        "contact": contact()
     })
+}
+
+/// The exporter's contact person (personal data: committed separately and erasable,
+/// docs/privacy.md).
+fn contact() -> Value {
+    json!({"name": "Jana Beispiel", "phone": "+49 201 555 0100", "email": "jana.beispiel@exporter-de.example"})
 }
 
 /// Registers the cast and files the demo cases; returns (case, state, statements) per case.

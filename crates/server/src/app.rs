@@ -250,6 +250,7 @@ impl Application {
             store,
             config: config.clone(),
         });
+        crate::erasure::spawn(state.clone().into_inner());
         let doc = web::Data::new(openapi_json());
         let max_body = config.max_body_bytes;
         let request_timeout = config.request_timeout;

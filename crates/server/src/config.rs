@@ -99,6 +99,12 @@ pub struct Config {
     pub cookie_secure: bool,
     /// HTTP worker threads; default: the number of CPUs.
     pub workers: Option<usize>,
+    /// How long personal data (contact persons in statement bodies) is kept after the
+    /// statement's integration before it is erased (docs/privacy.md). Default 1,826 days
+    /// (five years: Regulation (EU) 2024/1157 Art. 20 [M]).
+    pub personal_data_retention: Duration,
+    /// How often the server looks for personal data past its retention. Default 1 hour.
+    pub erasure_interval: Duration,
 }
 
 impl Default for Config {
@@ -116,7 +122,8 @@ impl Default for Config {
             facts_file: None,
             challenge_ttl: Duration::from_secs(120),
             session_ttl: Duration::from_secs(8 * 3600),
-            max_body_bytes: 64 * 1024,
+            // A submission is the signed statement plus the disclosure of its body.
+            max_body_bytes: 128 * 1024,
             request_timeout: Duration::from_secs(30),
             long_poll_max: Duration::from_secs(25),
             rate_limit_per_minute: 120,
@@ -124,6 +131,8 @@ impl Default for Config {
             max_clock_skew: Duration::from_secs(300),
             cookie_secure: false,
             workers: None,
+            personal_data_retention: Duration::from_secs(1826 * 86_400),
+            erasure_interval: Duration::from_secs(3600),
         }
     }
 }
@@ -152,6 +161,8 @@ struct FileConfig {
     max_clock_skew_secs: Option<u64>,
     cookie_secure: Option<bool>,
     workers: Option<usize>,
+    personal_data_retention_days: Option<u64>,
+    erasure_interval_secs: Option<u64>,
 }
 
 fn parse_env<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, ConfigError>
@@ -233,6 +244,15 @@ impl Config {
         );
         set!(cookie_secure, f.cookie_secure);
         c.workers = f.workers.or(c.workers);
+        set!(
+            personal_data_retention,
+            f.personal_data_retention_days
+                .map(|d| Duration::from_secs(d.saturating_mul(86_400)))
+        );
+        set!(
+            erasure_interval,
+            f.erasure_interval_secs.map(Duration::from_secs)
+        );
 
         let get = |k: &str| env(k).filter(|v| !v.is_empty());
         if let Some(v) = get("WASTETRAIL_LISTEN") {
@@ -275,6 +295,11 @@ impl Config {
         set!(request_timeout, secs("WASTETRAIL_REQUEST_TIMEOUT_SECS")?);
         set!(long_poll_max, secs("WASTETRAIL_LONG_POLL_MAX_SECS")?);
         set!(max_clock_skew, secs("WASTETRAIL_MAX_CLOCK_SKEW_SECS")?);
+        set!(erasure_interval, secs("WASTETRAIL_ERASURE_INTERVAL_SECS")?);
+        if let Some(v) = get("WASTETRAIL_PERSONAL_DATA_RETENTION_DAYS") {
+            let days: u64 = parse_env("WASTETRAIL_PERSONAL_DATA_RETENTION_DAYS", &v)?;
+            c.personal_data_retention = Duration::from_secs(days.saturating_mul(86_400));
+        }
         if let Some(v) = get("WASTETRAIL_MAX_BODY_BYTES") {
             c.max_body_bytes = parse_env("WASTETRAIL_MAX_BODY_BYTES", &v)?;
         }

@@ -25,6 +25,7 @@
 mod app;
 pub mod auth;
 mod config;
+pub mod erasure;
 pub mod ledger_writer;
 mod metrics;
 pub mod problem;

@@ -21,9 +21,15 @@ pub struct Metrics {
     latency_count: AtomicU64,
     latency_sum_micros: AtomicU64,
     tree_size: AtomicU64,
+    personal_erased: AtomicU64,
 }
 
 impl Metrics {
+    /// Counts disclosures whose personal data was erased.
+    pub fn personal_data_erased(&self, n: u64) {
+        self.personal_erased.fetch_add(n, Ordering::Relaxed);
+    }
+
     /// Counts an accepted filing.
     pub fn accepted(&self) {
         self.accepted.fetch_add(1, Ordering::Relaxed);
@@ -77,6 +83,16 @@ impl Metrics {
                 let _ = writeln!(o, "wastetrail_filings_refused_total{{code=\"{code}\"}} {n}");
             }
         }
+        let _ = writeln!(
+            o,
+            "# HELP wastetrail_personal_data_erased_total Disclosures whose personal data was erased after its retention period."
+        );
+        let _ = writeln!(o, "# TYPE wastetrail_personal_data_erased_total counter");
+        let _ = writeln!(
+            o,
+            "wastetrail_personal_data_erased_total {}",
+            self.personal_erased.load(Ordering::Relaxed)
+        );
         let _ = writeln!(
             o,
             "# HELP wastetrail_append_seconds Time from handing an entry to the log writer to its durable commit."

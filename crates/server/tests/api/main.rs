@@ -8,6 +8,7 @@ mod common;
 mod login;
 mod matrix;
 mod openapi;
+mod privacy;
 mod public;
 mod reads;
 mod statements;

@@ -181,7 +181,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
             "malformed_statement",
         ));
         let mut huge = good();
-        huge["statement"]["body"]["pad"] = json!("x".repeat(70 * 1024));
+        huge["disclosure"]["body"]["pad"] = json!("x".repeat(130 * 1024));
         cases.push((
             "oversized",
             c.ca_de.id.clone(),
@@ -439,7 +439,7 @@ async fn revoked_key_and_oversized_declared_length_are_refused() {
             .post(app.url("/api/v1/statements"))
             .bearer_auth(&app.tokens[&c.ca_de.id])
             .header("content-type", "application/json")
-            .body(vec![b' '; 65 * 1024])
+            .body(vec![b' '; 129 * 1024])
             .send()
             .await
             .unwrap();
