@@ -95,25 +95,34 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .configure(crate::routes::configure)
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    document_unsupported_media_type(&mut api);
+    document_common_problems(&mut api);
     api
 }
 
-/// Documents the `415` problem answer on every operation with a request body (see
-/// [`JSON_POSTS`]), where the handler's annotation does not already.
-fn document_unsupported_media_type(api: &mut utoipa::openapi::OpenApi) {
+/// Documents the problem answers that the server's middleware and extractors give beyond
+/// what the handlers' annotations list: `400` on every operation with parameters (the path and
+/// query extractors answer `400 invalid_parameter`), `415` on every operation with a request
+/// body (see [`JSON_POSTS`]) and `401` on every operation that needs a session (the `Caller`
+/// extractor refuses a missing, expired or revoked one).
+fn document_common_problems(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-    let problem = ResponseBuilder::new()
-        .description("The request body is not JSON (Content-Type)")
-        .content(
-            crate::problem::PROBLEM_JSON,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build();
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::problem::PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    let unsupported = problem("The request body is not JSON (Content-Type)");
+    let unauthenticated = problem("No session, or the session has expired or was revoked");
+    let invalid = problem("A parameter is malformed or out of range");
     for item in api.paths.paths.values_mut() {
         for op in [
+            &mut item.get,
             &mut item.post,
             &mut item.put,
             &mut item.patch,
@@ -122,11 +131,21 @@ fn document_unsupported_media_type(api: &mut utoipa::openapi::OpenApi) {
         .into_iter()
         .flatten()
         {
+            let responses = &mut op.responses.responses;
+            if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| invalid.clone().into());
+            }
             if op.request_body.is_some() {
-                op.responses
-                    .responses
+                responses
                     .entry("415".to_owned())
-                    .or_insert_with(|| problem.clone().into());
+                    .or_insert_with(|| unsupported.clone().into());
+            }
+            if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                responses
+                    .entry("401".to_owned())
+                    .or_insert_with(|| unauthenticated.clone().into());
             }
         }
     }
@@ -614,6 +633,24 @@ mod tests {
             let op = api.paths.paths[p].post.as_ref().unwrap();
             assert!(op.responses.responses.contains_key("415"), "{p}");
         }
+        // Every operation that needs a session documents its 401.
+        for p in [
+            "/api/v1/cases",
+            "/api/v1/cases/{id}",
+            "/api/v1/participants/{id}",
+        ] {
+            let op = api.paths.paths[p].get.as_ref().unwrap();
+            assert!(op.responses.responses.contains_key("401"), "{p}");
+        }
+        let public = api.paths.paths["/checkpoint"].get.as_ref().unwrap();
+        assert!(!public.responses.responses.contains_key("401"));
+        assert!(!public.responses.responses.contains_key("400"));
+        // Operations with parameters document the 400 of a malformed one.
+        let op = api.paths.paths["/api/v1/movements/{leaf_hash}"]
+            .get
+            .as_ref()
+            .unwrap();
+        assert!(op.responses.responses.contains_key("400"));
     }
 
     #[test]
