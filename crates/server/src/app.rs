@@ -286,8 +286,11 @@ fn is_json(req: &ServiceRequest) -> bool {
 /// The request contract of the JSON POSTs ([`JSON_POSTS`]), checked before authentication:
 /// a `Content-Type` that is not JSON is refused with `415 unsupported_media_type`, and a body
 /// over `max_body_bytes` with `413 payload_too_large`, whether its length is declared
-/// (`Content-Length`) or not (chunked: it is read up to the limit, at most `limit + 1` bytes
-/// are buffered, and handed on to the handler when within it).
+/// (`Content-Length`) or not (chunked). `/api/v1/login` reads its body with `web::Json`, which
+/// enforces the limit on chunked bodies itself; the chunked body of a filing is read here, up
+/// to the limit (at most `limit + 1` bytes buffered) and handed on to the handler when within
+/// it — only for a request with a live session, so that anonymous requests cannot make the
+/// server buffer anything before their 401.
 async fn contract_mw(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -331,7 +334,7 @@ async fn contract_mw(
                 return refuse(req, too_large());
             }
             Some(_) => {}
-            None => {
+            None if req.path() == "/api/v1/statements" && has_live_session(&req) => {
                 let payload = req.take_payload();
                 let body = actix_web::body::BodyStream::new(payload);
                 match actix_web::body::to_bytes_limited(body, limit).await {
@@ -343,11 +346,20 @@ async fn contract_mw(
                     Err(_) => return refuse(req, too_large()),
                 }
             }
+            None => {}
         }
     }
     next.call(req)
         .await
         .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// True when the request carries the token of a live session (the key check is the
+/// `Caller` extractor's).
+fn has_live_session(req: &ServiceRequest) -> bool {
+    let state = req.app_data::<web::Data<AppState>>();
+    crate::state::session_token(req.request())
+        .is_some_and(|t| state.is_some_and(|s| s.sessions.get(&t).is_some()))
 }
 
 /// The area of the API a path belongs to (a label of `wastetrail_refused_total`).

@@ -133,18 +133,20 @@ const PENDING: &str = "wastetrail_login_challenges_pending";
 async fn challenge_flood_is_rate_limited_and_bounded_and_login_survives_it() {
     const CAP: u64 = 50;
     const BURST: u64 = 20;
+    const TTL_SECS: u64 = 8;
     let app = TestApp::spawn_with(&Backend::Sqlite, |c| {
         c.max_pending_challenges = 50;
         c.challenge_rate_burst = 20;
-        c.challenge_rate_per_minute = 60;
-        c.challenge_ttl = Duration::from_secs(3);
+        // Refills one a minute: the burst is all an address gets during the test.
+        c.challenge_rate_per_minute = 1;
+        c.challenge_ttl = Duration::from_secs(TTL_SECS);
     })
     .await;
 
     // One address: its burst, then 429 with Retry-After.
     let one = client_from(Ipv4Addr::new(127, 0, 0, 1));
     let (mut ok, mut limited) = (0u64, 0u64);
-    for _ in 0..1500 {
+    for _ in 0..1000 {
         let (s, retry, v) = post_challenge(&one, &app).await;
         match s {
             StatusCode::OK => ok += 1,
@@ -156,9 +158,8 @@ async fn challenge_flood_is_rate_limited_and_bounded_and_login_survives_it() {
             other => panic!("unexpected {other}: {v}"),
         }
     }
-    // The bucket refills one per second: a slow run may get a few more than the burst.
-    assert!((BURST..BURST + 5).contains(&ok), "{ok} challenges issued");
-    assert_eq!(ok + limited, 1500);
+    assert!((BURST..=BURST + 1).contains(&ok), "{ok} challenges issued");
+    assert_eq!(ok + limited, 1000);
 
     // Many addresses: the store fills to its cap and then answers 503, never growing.
     let mut full = 0u64;
@@ -172,7 +173,10 @@ async fn challenge_flood_is_rate_limited_and_bounded_and_login_survives_it() {
                 StatusCode::SERVICE_UNAVAILABLE => {
                     full += 1;
                     assert_eq!(code(&v), "challenges_full");
-                    assert!(retry.is_some_and(|r| (1..=3).contains(&r)), "{retry:?}");
+                    assert!(
+                        retry.is_some_and(|r| (1..=TTL_SECS).contains(&r)),
+                        "{retry:?}"
+                    );
                 }
                 StatusCode::TOO_MANY_REQUESTS => {}
                 other => panic!("unexpected {other}: {v}"),
@@ -183,7 +187,6 @@ async fn challenge_flood_is_rate_limited_and_bounded_and_login_survives_it() {
     }
     assert!(full > 1000, "{full} refused as full");
     assert!(issued >= CAP, "{issued}");
-    assert_eq!(metric(&app.metrics().await, PENDING), CAP);
 
     // While full, a newcomer is told to come back; once the challenges have expired, it logs in.
     let newcomer = client_from(Ipv4Addr::new(127, 0, 0, 200));
@@ -191,7 +194,8 @@ async fn challenge_flood_is_rate_limited_and_bounded_and_login_survives_it() {
         post_challenge(&newcomer, &app).await.0,
         StatusCode::SERVICE_UNAVAILABLE
     );
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    assert_eq!(metric(&app.metrics().await, PENDING), CAP);
+    tokio::time::sleep(Duration::from_millis(TTL_SECS * 1000 + 100)).await;
     let (s, _, v) = post_challenge(&newcomer, &app).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(metric(&app.metrics().await, PENDING), 1);
@@ -204,7 +208,6 @@ async fn challenge_flood_is_rate_limited_and_bounded_and_login_survives_it() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    // The flooding address is still limited, a bit later its bucket has refilled a little.
     let metrics = app.metrics().await;
     assert!(
         metric(
@@ -476,6 +479,13 @@ async fn chunked_bodies_over_the_limit_are_413() {
     assert_eq!(filing, 413);
     assert_eq!(login, 413);
     assert_eq!(small, 400);
+    // Without a session, nothing is read: the answer is the 401.
+    let anonymous = tokio::task::spawn_blocking(move || {
+        chunked_post(port, "/api/v1/statements", None, 200_000)
+    })
+    .await
+    .unwrap();
+    assert_eq!(anonymous, 401);
     assert_eq!(app.tree_size().await, size);
     app.stop().await;
 }
