@@ -9,15 +9,25 @@
 //! signature from ever being a valid statement signature (`wastetrail/statement/v1\n`) and
 //! the origin binds it to this log.
 //!
+//! **Challenge store.** Pending challenges are bounded (`max_pending_challenges`): they are
+//! kept in issue order, which is also expiry order (one lifetime for all), so expired and used
+//! ones are dropped from the front without scanning the store. When it is full, no challenge is
+//! issued (the handler answers 503 with `Retry-After`) instead of the store growing. Challenges
+//! are also rate-limited per client address (see [`client_key`]).
+//!
 //! **Session.** `POST /api/v1/login` answers with a random token, sent as an `HttpOnly`,
 //! `SameSite=Strict` cookie (browsers) and in the body (API clients: `Authorization: Bearer`).
-//! Sessions expire after the configured lifetime. Only the SHA-256 of a token is kept.
+//! Sessions expire after the configured lifetime. Only the SHA-256 of a token is kept. A session
+//! records the key it was opened with: once that key is revoked or expired in the registry (as
+//! replayed from the log, so also when another instance filed the revocation), every request
+//! with the session is refused (`401 session_revoked`) and the session is dropped.
 //!
 //! **Where they live.** Challenges and sessions are kept in the memory of the process. With
 //! several server instances a client must keep talking to the instance it logged in at
 //! (sticky sessions at the load balancer); a restart logs everyone out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -50,6 +60,8 @@ fn token_hash(token: &str) -> [u8; 32] {
 pub struct Session {
     /// The participant id.
     pub participant: String,
+    /// The key id (`ed25519:<hex16>`) the login was signed with.
+    pub key_id: String,
     /// When it ends (monotonic).
     pub expires: Instant,
     /// When it ends (wall clock, for answers).
@@ -65,56 +77,117 @@ pub enum ChallengeError {
     Expired,
 }
 
+/// The challenge store is full: no challenge can be issued for `retry_after` seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChallengesFull {
+    /// Seconds until the oldest pending challenge expires (at least 1).
+    pub retry_after: u64,
+}
+
+/// Pending challenges: a map for lookup and a queue in issue (= expiry) order for eviction.
+/// The queue holds the SHA-256 of each challenge issued and not yet dropped, used or not; its
+/// length is what the capacity bounds, so memory never exceeds it.
+#[derive(Default)]
+struct Challenges {
+    by_hash: HashMap<[u8; 32], Instant>,
+    order: VecDeque<([u8; 32], Instant)>,
+}
+
+impl Challenges {
+    /// Drops, from the front, entries that have expired or were used.
+    fn evict(&mut self, now: Instant) {
+        while let Some((h, exp)) = self.order.front() {
+            if *exp <= now {
+                self.by_hash.remove(h);
+            } else if self.by_hash.contains_key(h) {
+                break;
+            }
+            self.order.pop_front();
+        }
+    }
+}
+
 /// Challenges and sessions of this process.
 pub struct Sessions {
     challenge_ttl: Duration,
     session_ttl: Duration,
-    challenges: Mutex<HashMap<String, Instant>>,
+    max_challenges: usize,
+    challenges: Mutex<Challenges>,
     sessions: Mutex<HashMap<[u8; 32], Session>>,
 }
 
 impl Sessions {
-    /// An empty store with the given lifetimes.
-    pub fn new(challenge_ttl: Duration, session_ttl: Duration) -> Self {
+    /// An empty store with the given lifetimes and at most `max_challenges` pending challenges.
+    pub fn new(challenge_ttl: Duration, session_ttl: Duration, max_challenges: usize) -> Self {
         Sessions {
             challenge_ttl,
             session_ttl,
-            challenges: Mutex::new(HashMap::new()),
+            max_challenges: max_challenges.max(1),
+            challenges: Mutex::new(Challenges::default()),
             sessions: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Issues a new challenge; returns it with its wall-clock expiry.
-    pub fn challenge(&self) -> (String, time::OffsetDateTime) {
+    /// Issues a new challenge; returns it with its wall-clock expiry, or [`ChallengesFull`]
+    /// when the store holds `max_challenges` challenges that are neither expired nor used.
+    pub fn challenge(&self) -> Result<(String, time::OffsetDateTime), ChallengesFull> {
         let c = random_token();
         let now = Instant::now();
-        if let Ok(mut m) = self.challenges.lock() {
-            m.retain(|_, exp| *exp > now);
-            m.insert(c.clone(), now + self.challenge_ttl);
+        let Ok(mut m) = self.challenges.lock() else {
+            return Err(ChallengesFull { retry_after: 1 });
+        };
+        m.evict(now);
+        if m.order.len() >= self.max_challenges {
+            let wait = m
+                .order
+                .front()
+                .map(|(_, exp)| exp.saturating_duration_since(now).as_secs_f64().ceil())
+                .unwrap_or(1.0);
+            return Err(ChallengesFull {
+                retry_after: (wait as u64).max(1),
+            });
         }
-        (c, time::OffsetDateTime::now_utc() + self.challenge_ttl)
+        let exp = now + self.challenge_ttl;
+        let h = token_hash(&c);
+        m.by_hash.insert(h, exp);
+        m.order.push_back((h, exp));
+        drop(m);
+        Ok((c, time::OffsetDateTime::now_utc() + self.challenge_ttl))
     }
 
     /// Consumes a challenge (whatever happens next, it cannot be used again).
     pub fn take_challenge(&self, c: &str) -> Result<(), ChallengeError> {
+        let now = Instant::now();
         let exp = self
             .challenges
             .lock()
             .ok()
-            .and_then(|mut m| m.remove(c))
+            .and_then(|mut m| {
+                let exp = m.by_hash.remove(&token_hash(c));
+                m.evict(now);
+                exp
+            })
             .ok_or(ChallengeError::Unknown)?;
-        if exp <= Instant::now() {
+        if exp <= now {
             return Err(ChallengeError::Expired);
         }
         Ok(())
     }
 
-    /// Opens a session for `participant`; returns the token and the session.
-    pub fn open(&self, participant: &str) -> (String, Session) {
+    /// The number of challenge slots in use (pending challenges, and used ones not yet
+    /// dropped); never more than the capacity.
+    pub fn pending_challenges(&self) -> usize {
+        self.challenges.lock().map(|m| m.order.len()).unwrap_or(0)
+    }
+
+    /// Opens a session for `participant`, logged in with the key `key_id`; returns the token
+    /// and the session.
+    pub fn open(&self, participant: &str, key_id: &str) -> (String, Session) {
         let token = random_token();
         let now = Instant::now();
         let s = Session {
             participant: participant.to_owned(),
+            key_id: key_id.to_owned(),
             expires: now + self.session_ttl,
             expires_at: time::OffsetDateTime::now_utc() + self.session_ttl,
         };
@@ -147,7 +220,47 @@ impl Sessions {
     }
 }
 
-/// Per-participant token buckets.
+/// The rate-limit key of a client: its IP address (an IPv6 address by its /64 prefix, which
+/// one host usually holds whole). The peer address of the connection, or, only when
+/// `trust_proxy` is set, the client address that the proxy put in `Forwarded` or
+/// `X-Forwarded-For`.
+pub fn client_key(req: &actix_web::HttpRequest, trust_proxy: bool) -> String {
+    let ip = if trust_proxy {
+        req.connection_info()
+            .realip_remote_addr()
+            .and_then(parse_ip)
+            .or_else(|| req.peer_addr().map(|a| a.ip()))
+    } else {
+        req.peer_addr().map(|a| a.ip())
+    };
+    match ip {
+        Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map(|v4| v4.to_string())
+            .unwrap_or_default(),
+        Some(ip) => ip.to_string(),
+        None => "unknown".to_owned(),
+    }
+}
+
+/// An IP address from `1.2.3.4`, `1.2.3.4:5`, `[::1]:5`, `::1` or `"[::1]"`.
+fn parse_ip(s: &str) -> Option<IpAddr> {
+    let s = s.trim().trim_matches('"');
+    s.parse::<IpAddr>()
+        .ok()
+        .or_else(|| s.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| {
+            s.strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|r| r.parse().ok())
+        })
+}
+
+/// Per-participant (or per-client) token buckets.
 pub struct RateLimiter {
     per_second: f64,
     burst: f64,
@@ -203,11 +316,11 @@ mod tests {
 
     #[test]
     fn challenge_is_single_use_and_expires() {
-        let s = Sessions::new(Duration::from_millis(30), Duration::from_secs(60));
-        let (c, _) = s.challenge();
+        let s = Sessions::new(Duration::from_millis(30), Duration::from_secs(60), 100);
+        let (c, _) = s.challenge().unwrap();
         assert_eq!(s.take_challenge(&c), Ok(()));
         assert_eq!(s.take_challenge(&c), Err(ChallengeError::Unknown));
-        let (c2, _) = s.challenge();
+        let (c2, _) = s.challenge().unwrap();
         std::thread::sleep(Duration::from_millis(50));
         assert_eq!(s.take_challenge(&c2), Err(ChallengeError::Expired));
         assert_eq!(
@@ -218,15 +331,65 @@ mod tests {
 
     #[test]
     fn sessions_expire_and_close() {
-        let s = Sessions::new(Duration::from_secs(1), Duration::from_millis(30));
-        let (t, _) = s.open("p1");
-        assert_eq!(s.get(&t).map(|x| x.participant), Some("p1".into()));
+        let s = Sessions::new(Duration::from_secs(1), Duration::from_millis(30), 100);
+        let (t, _) = s.open("p1", "ed25519:0011223344556677");
+        let got = s.get(&t).unwrap();
+        assert_eq!(got.participant, "p1");
+        assert_eq!(got.key_id, "ed25519:0011223344556677");
         std::thread::sleep(Duration::from_millis(50));
         assert!(s.get(&t).is_none());
-        let s = Sessions::new(Duration::from_secs(1), Duration::from_secs(60));
-        let (t, _) = s.open("p2");
+        let s = Sessions::new(Duration::from_secs(1), Duration::from_secs(60), 100);
+        let (t, _) = s.open("p2", "ed25519:0011223344556677");
         s.close(&t);
         assert!(s.get(&t).is_none());
+    }
+
+    #[test]
+    fn challenge_store_is_bounded_and_frees_used_and_expired_slots() {
+        let s = Sessions::new(Duration::from_millis(200), Duration::from_secs(60), 3);
+        let a = s.challenge().unwrap().0;
+        let b = s.challenge().unwrap().0;
+        let _c = s.challenge().unwrap().0;
+        for _ in 0..1000 {
+            let full = s.challenge().unwrap_err();
+            assert!(full.retry_after >= 1);
+            assert_eq!(s.pending_challenges(), 3);
+        }
+        // The oldest, once used, frees its slot from the front at once.
+        assert_eq!(s.take_challenge(&a), Ok(()));
+        assert_eq!(s.pending_challenges(), 2);
+        let d = s.challenge().unwrap().0;
+        assert!(s.challenge().is_err());
+        // A used one in the middle stays counted until it reaches the front.
+        assert_eq!(s.take_challenge(&d), Ok(()));
+        assert_eq!(s.pending_challenges(), 3);
+        assert!(s.challenge().is_err());
+        // Expiry empties the store without anything being taken.
+        std::thread::sleep(Duration::from_millis(250));
+        let e = s.challenge().unwrap().0;
+        assert_eq!(s.pending_challenges(), 1);
+        assert_eq!(s.take_challenge(&b), Err(ChallengeError::Unknown));
+        assert_eq!(s.take_challenge(&e), Ok(()));
+        assert_eq!(s.pending_challenges(), 0);
+    }
+
+    #[test]
+    fn client_key_uses_the_peer_unless_proxies_are_trusted() {
+        let req = actix_web::test::TestRequest::default()
+            .peer_addr("10.1.2.3:4567".parse().unwrap())
+            .insert_header(("x-forwarded-for", "192.0.2.9"))
+            .to_http_request();
+        assert_eq!(client_key(&req, false), "10.1.2.3");
+        assert_eq!(client_key(&req, true), "192.0.2.9");
+        let req = actix_web::test::TestRequest::default()
+            .peer_addr("[2001:db8:1:2:3:4:5:6]:443".parse().unwrap())
+            .to_http_request();
+        assert_eq!(client_key(&req, false), "2001:db8:1:2::/64");
+        assert_eq!(client_key(&req, true), "2001:db8:1:2::/64");
+        let req = actix_web::test::TestRequest::default()
+            .peer_addr("[::ffff:127.0.0.5]:1".parse().unwrap())
+            .to_http_request();
+        assert_eq!(client_key(&req, false), "127.0.0.5");
     }
 
     #[test]

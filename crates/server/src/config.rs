@@ -97,6 +97,17 @@ pub struct Config {
     pub max_clock_skew: Duration,
     /// Mark the session cookie `Secure` (set when served over HTTPS). Default false.
     pub cookie_secure: bool,
+    /// Most login challenges pending at once; when full, `POST /api/v1/login/challenge`
+    /// answers 503 with `Retry-After`. Default 10000.
+    pub max_pending_challenges: usize,
+    /// Login challenges per client address per minute (token bucket refill). Default 120.
+    pub challenge_rate_per_minute: u32,
+    /// Burst size of the per-address challenge bucket. Default 60.
+    pub challenge_rate_burst: u32,
+    /// Take the client address from `Forwarded` / `X-Forwarded-For` (set only behind a
+    /// reverse proxy that overwrites them); otherwise the peer address of the connection is
+    /// used. Default false.
+    pub trust_proxy_headers: bool,
     /// HTTP worker threads; default: the number of CPUs.
     pub workers: Option<usize>,
     /// How long personal data (contact persons in statement bodies) is kept after the
@@ -130,6 +141,10 @@ impl Default for Config {
             rate_limit_burst: 30,
             max_clock_skew: Duration::from_secs(300),
             cookie_secure: false,
+            max_pending_challenges: 10_000,
+            challenge_rate_per_minute: 120,
+            challenge_rate_burst: 60,
+            trust_proxy_headers: false,
             workers: None,
             personal_data_retention: Duration::from_secs(1826 * 86_400),
             erasure_interval: Duration::from_secs(3600),
@@ -160,6 +175,10 @@ struct FileConfig {
     rate_limit_burst: Option<u32>,
     max_clock_skew_secs: Option<u64>,
     cookie_secure: Option<bool>,
+    max_pending_challenges: Option<usize>,
+    challenge_rate_per_minute: Option<u32>,
+    challenge_rate_burst: Option<u32>,
+    trust_proxy_headers: Option<bool>,
     workers: Option<usize>,
     personal_data_retention_days: Option<u64>,
     erasure_interval_secs: Option<u64>,
@@ -243,6 +262,10 @@ impl Config {
             f.max_clock_skew_secs.map(Duration::from_secs)
         );
         set!(cookie_secure, f.cookie_secure);
+        set!(max_pending_challenges, f.max_pending_challenges);
+        set!(challenge_rate_per_minute, f.challenge_rate_per_minute);
+        set!(challenge_rate_burst, f.challenge_rate_burst);
+        set!(trust_proxy_headers, f.trust_proxy_headers);
         c.workers = f.workers.or(c.workers);
         set!(
             personal_data_retention,
@@ -312,6 +335,18 @@ impl Config {
         if let Some(v) = get("WASTETRAIL_COOKIE_SECURE") {
             c.cookie_secure = parse_env("WASTETRAIL_COOKIE_SECURE", &v)?;
         }
+        if let Some(v) = get("WASTETRAIL_MAX_PENDING_CHALLENGES") {
+            c.max_pending_challenges = parse_env("WASTETRAIL_MAX_PENDING_CHALLENGES", &v)?;
+        }
+        if let Some(v) = get("WASTETRAIL_CHALLENGE_RATE_PER_MINUTE") {
+            c.challenge_rate_per_minute = parse_env("WASTETRAIL_CHALLENGE_RATE_PER_MINUTE", &v)?;
+        }
+        if let Some(v) = get("WASTETRAIL_CHALLENGE_RATE_BURST") {
+            c.challenge_rate_burst = parse_env("WASTETRAIL_CHALLENGE_RATE_BURST", &v)?;
+        }
+        if let Some(v) = get("WASTETRAIL_TRUST_PROXY_HEADERS") {
+            c.trust_proxy_headers = parse_env("WASTETRAIL_TRUST_PROXY_HEADERS", &v)?;
+        }
         if let Some(v) = get("WASTETRAIL_WORKERS") {
             c.workers = Some(parse_env("WASTETRAIL_WORKERS", &v)?);
         }
@@ -333,6 +368,15 @@ impl Config {
                 "rate_limit",
                 "per-minute rate and burst must be at least 1",
             ));
+        }
+        if self.challenge_rate_per_minute == 0 || self.challenge_rate_burst == 0 {
+            return Err(bad(
+                "challenge_rate",
+                "per-minute rate and burst must be at least 1",
+            ));
+        }
+        if self.max_pending_challenges == 0 {
+            return Err(bad("max_pending_challenges", "must be at least 1"));
         }
         if self.challenge_ttl.is_zero() || self.session_ttl.is_zero() {
             return Err(bad(
@@ -498,6 +542,14 @@ mod tests {
         assert_eq!(c.rate_limit_burst, 5);
         assert_eq!(c.database_url(), "sqlite:/tmp/x/wastetrail.db");
         assert_eq!(c.listen, "127.0.0.1:8080");
+        assert_eq!(c.max_pending_challenges, 10_000);
+        assert!(!c.trust_proxy_headers);
+        let c = Config::from_sources(Some("max_pending_challenges = 50\n"), |k| {
+            (k == "WASTETRAIL_TRUST_PROXY_HEADERS").then(|| "true".into())
+        })
+        .unwrap();
+        assert_eq!(c.max_pending_challenges, 50);
+        assert!(c.trust_proxy_headers);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Prometheus text-format metrics: filings accepted and refused (by problem code), append
-//! latency (histogram) and tree size.
+//! Prometheus text-format metrics: filings accepted and refused (by problem code), every
+//! refused request (by area and problem code: login refusals, 401s, 429s, ...), pending login
+//! challenges, append latency (histogram) and tree size.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -17,6 +18,8 @@ const BUCKETS: [f64; 12] = [
 pub struct Metrics {
     accepted: AtomicU64,
     refused: Mutex<BTreeMap<&'static str, u64>>,
+    requests_refused: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
+    pending_challenges: AtomicU64,
     buckets: [AtomicU64; 12],
     latency_count: AtomicU64,
     latency_sum_micros: AtomicU64,
@@ -40,6 +43,20 @@ impl Metrics {
         if let Ok(mut m) = self.refused.lock() {
             *m.entry(code).or_insert(0) += 1;
         }
+    }
+
+    /// Counts a refused request (status 4xx) by the area of the API (`login`, `filing`,
+    /// `read`, `public`) and its problem code.
+    pub fn request_refused(&self, area: &'static str, code: &'static str) {
+        if let Ok(mut m) = self.requests_refused.lock() {
+            *m.entry((area, code)).or_insert(0) += 1;
+        }
+    }
+
+    /// Sets the pending login challenges gauge.
+    pub fn pending_challenges(&self, n: usize) {
+        self.pending_challenges
+            .store(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 
     /// Records the latency of one append.
@@ -95,6 +112,29 @@ impl Metrics {
         );
         let _ = writeln!(
             o,
+            "# HELP wastetrail_refused_total Requests refused with a 4xx problem (login refusals, missing or revoked sessions, rate limits, ...), by API area and problem code."
+        );
+        let _ = writeln!(o, "# TYPE wastetrail_refused_total counter");
+        if let Ok(m) = self.requests_refused.lock() {
+            for ((area, code), n) in m.iter() {
+                let _ = writeln!(
+                    o,
+                    "wastetrail_refused_total{{area=\"{area}\",code=\"{code}\"}} {n}"
+                );
+            }
+        }
+        let _ = writeln!(
+            o,
+            "# HELP wastetrail_login_challenges_pending Login challenge slots in use (bounded by max_pending_challenges)."
+        );
+        let _ = writeln!(o, "# TYPE wastetrail_login_challenges_pending gauge");
+        let _ = writeln!(
+            o,
+            "wastetrail_login_challenges_pending {}",
+            self.pending_challenges.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            o,
             "# HELP wastetrail_append_seconds Time from handing an entry to the log writer to its durable commit."
         );
         let _ = writeln!(o, "# TYPE wastetrail_append_seconds histogram");
@@ -136,7 +176,16 @@ mod tests {
         m.refused("rule_violation");
         m.append_latency(Duration::from_millis(3));
         m.tree_size(7);
+        m.request_refused("login", "login_failed");
+        m.request_refused("filing", "unauthenticated");
+        m.request_refused("login", "login_failed");
+        m.pending_challenges(12);
         let t = m.render();
+        assert!(t.contains("wastetrail_refused_total{area=\"login\",code=\"login_failed\"} 2\n"));
+        assert!(
+            t.contains("wastetrail_refused_total{area=\"filing\",code=\"unauthenticated\"} 1\n")
+        );
+        assert!(t.contains("wastetrail_login_challenges_pending 12\n"));
         assert!(t.contains("wastetrail_filings_accepted_total 1\n"), "{t}");
         assert!(t.contains("wastetrail_filings_refused_total{code=\"rule_violation\"} 2\n"));
         assert!(t.contains("wastetrail_append_seconds_bucket{le=\"0.0025\"} 0\n"));

@@ -68,6 +68,7 @@ struct Details {
     errors: Vec<ProblemFieldError>,
     head: Option<Option<String>>,
     retry_after: Option<u64>,
+    allow: Option<String>,
 }
 
 impl ApiError {
@@ -169,6 +170,23 @@ impl ApiError {
         self
     }
 
+    /// 405 `method_not_allowed` with the `Allow` header (`allow`: e.g. `GET, HEAD`).
+    pub fn method_not_allowed(allow: impl Into<String>) -> Self {
+        let allow = allow.into();
+        let mut e = Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("This resource does not support the request method; allowed: {allow}."),
+        );
+        e.more.allow = Some(allow);
+        e
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// The stable code.
     pub fn code(&self) -> &'static str {
         self.code
@@ -208,6 +226,9 @@ impl ResponseError for ApiError {
         b.content_type(PROBLEM_JSON);
         if let Some(s) = self.more.retry_after {
             b.insert_header(("Retry-After", s.to_string()));
+        }
+        if let Some(a) = &self.more.allow {
+            b.insert_header(("Allow", a.as_str()));
         }
         if self.status == StatusCode::UNAUTHORIZED {
             b.insert_header(("WWW-Authenticate", "Bearer"));

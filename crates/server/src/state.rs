@@ -1,6 +1,7 @@
 //! The shared state of the HTTP workers and the request guards built on it.
 
-use std::future::{Ready, ready};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub sessions: Sessions,
     /// Per-participant rate limits.
     pub limiter: RateLimiter,
+    /// Per-client-address rate limits of login challenges.
+    pub challenge_limiter: RateLimiter,
     /// Metrics.
     pub metrics: Metrics,
     /// The log's public key.
@@ -82,29 +85,61 @@ pub fn session_token(req: &HttpRequest) -> Option<String> {
     req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned())
 }
 
+/// The 401 of a request without a live session.
+fn session_expired() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::UNAUTHORIZED,
+        "session_expired",
+        "The session is unknown or has expired; log in again.",
+    )
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Caller, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
 
+    /// Resolves the session, then checks, on the registry view caught up with the log, that
+    /// the key the session was opened with is still valid: a revoked or expired key ends every
+    /// session opened with it (`401 session_revoked`), on every instance.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let Some(state) = req.app_data::<web::Data<AppState>>() else {
-            return ready(Err(ApiError::internal("application state missing")));
-        };
-        let Some(token) = session_token(req) else {
-            return ready(Err(ApiError::unauthenticated(
-                "Log in first: POST /api/v1/login/challenge, then POST /api/v1/login.",
-            )));
-        };
-        ready(match state.sessions.get(&token) {
-            Some(s) => Ok(Caller {
-                participant: s.participant,
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = session_token(req);
+        Box::pin(async move {
+            let Some(state) = state else {
+                return Err(ApiError::internal("application state missing"));
+            };
+            let Some(token) = token else {
+                return Err(ApiError::unauthenticated(
+                    "Log in first: POST /api/v1/login/challenge, then POST /api/v1/login.",
+                ));
+            };
+            let session = state.sessions.get(&token).ok_or_else(session_expired)?;
+            let key_valid = {
+                let w = state.view().await?;
+                let now = time::OffsetDateTime::now_utc();
+                w.registry.get(&session.participant).is_some_and(|p| {
+                    p.keys
+                        .iter()
+                        .any(|k| k.key_id == session.key_id && k.valid_at(now))
+                })
+            };
+            if !key_valid {
+                state.sessions.close(&token);
+                tracing::warn!(
+                    participant = %session.participant,
+                    key = %session.key_id,
+                    "session ended: its key is no longer valid"
+                );
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::UNAUTHORIZED,
+                    "session_revoked",
+                    "The key this session was opened with has been revoked or has expired; log in again with a valid key.",
+                ));
+            }
+            Ok(Caller {
+                participant: session.participant,
                 token,
-            }),
-            None => Err(ApiError::new(
-                actix_web::http::StatusCode::UNAUTHORIZED,
-                "session_expired",
-                "The session is unknown or has expired; log in again.",
-            )),
+            })
         })
     }
 }

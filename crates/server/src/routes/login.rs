@@ -2,12 +2,12 @@
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wastetrail_ledger::statement::{ParticipantPublicKey, Timestamp};
 
-use crate::auth::{ChallengeError, LOGIN_SIGNING_PREFIX, login_signing_input};
+use crate::auth::{ChallengeError, LOGIN_SIGNING_PREFIX, client_key, login_signing_input};
 use crate::config::b64_decode;
 use crate::problem::{ApiError, Problem};
 use crate::state::{AppState, Caller, SESSION_COOKIE};
@@ -33,16 +33,49 @@ fn ts(t: time::OffsetDateTime) -> String {
 }
 
 /// Issues a random, single-use, short-lived login challenge.
-#[utoipa::path(tag = "login", responses((status = 200, body = ChallengeResponse)))]
+///
+/// Rate-limited per client address (429), and refused while the server holds its maximum of
+/// pending challenges (503); both with `Retry-After`.
+#[utoipa::path(
+    tag = "login",
+    responses(
+        (status = 200, body = ChallengeResponse),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json")
+    )
+)]
 #[post("/login/challenge")]
-pub async fn challenge(state: web::Data<AppState>) -> web::Json<ChallengeResponse> {
-    let (challenge, expires) = state.sessions.challenge();
-    web::Json(ChallengeResponse {
+pub async fn challenge(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<web::Json<ChallengeResponse>, ApiError> {
+    let client = client_key(&req, state.config.trust_proxy_headers);
+    if let Err(wait) = state.challenge_limiter.check(&client) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many login challenges from this address; wait.",
+        )
+        .with_retry_after(wait));
+    }
+    let issued = state.sessions.challenge();
+    state
+        .metrics
+        .pending_challenges(state.sessions.pending_challenges());
+    let (challenge, expires) = issued.map_err(|full| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "challenges_full",
+            "Too many login challenges are pending; retry later.",
+        )
+        .with_retry_after(full.retry_after)
+    })?;
+    Ok(web::Json(ChallengeResponse {
         challenge,
         origin: state.config.origin.clone(),
         prefix: LOGIN_SIGNING_PREFIX.to_owned(),
         expires_at: ts(expires),
-    })
+    }))
 }
 
 /// A signed challenge.
@@ -81,10 +114,13 @@ fn login_failed(detail: &str) -> ApiError {
 /// Exchanges a signed challenge for a session.
 #[utoipa::path(
     tag = "login",
-    request_body = LoginRequest,
+    request_body(content = LoginRequest, content_type = "application/json"),
     responses(
         (status = 200, body = LoginResponse),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -103,7 +139,11 @@ pub async fn login(
         .with_retry_after(wait));
     }
     // The challenge is used up whatever happens next.
-    match state.sessions.take_challenge(&req.challenge) {
+    let taken = state.sessions.take_challenge(&req.challenge);
+    state
+        .metrics
+        .pending_challenges(state.sessions.pending_challenges());
+    match taken {
         Ok(()) => {}
         Err(ChallengeError::Unknown) => {
             return Err(ApiError::new(
@@ -120,7 +160,7 @@ pub async fn login(
             ));
         }
     }
-    let (kind, country, public) = {
+    let (kind, country, public, key_id) = {
         let w = state.view().await?;
         let p = w
             .registry
@@ -136,6 +176,7 @@ pub async fn login(
             p.kind.as_str().to_owned(),
             p.country.as_str().to_owned(),
             key.public_key.clone(),
+            key.key_id.clone(),
         )
     };
     let pk = ParticipantPublicKey::parse_base64(&public).map_err(ApiError::internal)?;
@@ -146,7 +187,7 @@ pub async fn login(
     let vk = ed25519_dalek::VerifyingKey::from_bytes(&pk.to_bytes()).map_err(ApiError::internal)?;
     vk.verify_strict(&msg, &ed25519_dalek::Signature::from_bytes(&sig))
         .map_err(|_| login_failed("Unknown participant or key, or wrong signature."))?;
-    let (token, opened) = state.sessions.open(&req.participant);
+    let (token, opened) = state.sessions.open(&req.participant, &key_id);
     let max_age = i64::try_from(state.sessions.session_ttl().as_secs()).unwrap_or(i64::MAX);
     let cookie = Cookie::build(SESSION_COOKIE, token.clone())
         .http_only(true)
@@ -165,7 +206,13 @@ pub async fn login(
 }
 
 /// Ends the session.
-#[utoipa::path(tag = "login", security(("bearer" = []), ("cookie" = [])), responses((status = 204, description = "Logged out")))]
+#[utoipa::path(
+    tag = "login", security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, body = Problem, content_type = "application/problem+json")
+    )
+)]
 #[post("/logout")]
 pub async fn logout(state: web::Data<AppState>, caller: Caller) -> HttpResponse {
     state.sessions.close(&caller.token);

@@ -103,6 +103,8 @@ pub struct TestApp {
     pub heads: HashMap<String, Option<String>>,
     pub log_key: NoteVerifier,
     pub backend: Backend,
+    /// The configuration the server was built with (spawned servers only).
+    pub config: Option<Config>,
     pg_database: Option<String>,
     handle: Option<actix_web::dev::ServerHandle>,
     _dir: Option<tempfile::TempDir>,
@@ -137,6 +139,8 @@ impl TestApp {
         config.workers = Some(2);
         config.rate_limit_burst = 10_000;
         config.rate_limit_per_minute = 60_000;
+        config.challenge_rate_burst = 10_000;
+        config.challenge_rate_per_minute = 60_000;
         let mut pg_database = None;
         if let Backend::Postgres(url) = backend {
             let fresh = fresh_pg_database(url).await;
@@ -144,13 +148,14 @@ impl TestApp {
             config.database_url = Some(fresh);
         }
         tweak(&mut config);
-        let app = Application::build(config).await.unwrap();
+        let app = Application::build(config.clone()).await.unwrap();
         let port = app.port();
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
         let mut t = Self::attach(port, registrar).await;
         t.backend = backend.clone();
         t.pg_database = pg_database;
+        t.config = Some(config);
         t.handle = Some(handle);
         t._dir = Some(dir);
         t
@@ -180,10 +185,30 @@ impl TestApp {
             heads: HashMap::new(),
             log_key,
             backend: Backend::Sqlite,
+            config: None,
             pg_database: None,
             handle: None,
             _dir: None,
         }
+    }
+
+    /// A second server instance over the same log (same data directory and database), as
+    /// behind a load balancer; stop it with [`TestApp::stop`] before stopping `self`.
+    pub async fn spawn_peer(&self) -> TestApp {
+        let config = self.config.clone().expect("a spawned server");
+        let app = Application::build(config.clone()).await.unwrap();
+        let port = app.port();
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        let mut t = Self::attach(port, self.registrar.clone()).await;
+        t.config = Some(config);
+        t.handle = Some(handle);
+        t
+    }
+
+    /// The `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        self.get("/metrics").await.text().await.unwrap()
     }
 
     pub async fn stop(self) {
@@ -561,6 +586,14 @@ pub async fn case_ready_to_ship(app: &mut TestApp, cast: &Cast, case: &str) {
         json!({"reference": "C-2026-001"}),
     )
     .await;
+}
+
+/// The value of the metric line starting with `series ` (0 when absent).
+pub fn metric(text: &str, series: &str) -> u64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series).and_then(|r| r.strip_prefix(' ')))
+        .map(|v| v.trim().parse().unwrap())
+        .unwrap_or(0)
 }
 
 /// Problem code of an answer.

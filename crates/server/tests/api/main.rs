@@ -4,6 +4,7 @@
 // Test code may unwrap and panic (the helpers in `common` are not #[test] functions).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod abuse;
 mod common;
 mod login;
 mod matrix;

@@ -411,6 +411,10 @@ async fn revoked_key_and_oversized_declared_length_are_refused() {
         let second = ParticipantSigner::generate();
         app.ok(&c.ca_de, "key.added", "registry", json!({"participant": c.ca_de.id, "key": {"key_id": second.key_id().to_string(), "public_key": second.public_key().to_base64()}})).await;
         app.ok(&c.ca_de, "key.revoked", "registry", json!({"participant": c.ca_de.id, "key_id": c.ca_de.signer.key_id().to_string(), "reason": "rotated"})).await;
+        // The revocation ended the session opened with the old key: log in with the new one.
+        let mut rotated = c.ca_de.clone();
+        rotated.signer = second.clone();
+        app.login(&rotated).await;
         let before = snapshot(&app, "C-1").await;
         let (s, v) = app
             .file(
@@ -424,8 +428,6 @@ async fn revoked_key_and_oversized_declared_length_are_refused() {
         assert_eq!(code(&v), "key_not_valid");
         assert_eq!(snapshot(&app, "C-1").await, before);
         // With the new key it works.
-        let mut rotated = c.ca_de.clone();
-        rotated.signer = second;
         app.ok(
             &rotated,
             "notification.transmitted",
