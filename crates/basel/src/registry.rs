@@ -204,6 +204,7 @@ impl Registry {
                         format!("Participant id {} is already registered.", r.id),
                     ));
                 }
+                self.key_is_free(&r.key)?;
                 match actor.kind {
                     ParticipantKind::Registrar => {
                         if !matches!(
@@ -280,6 +281,7 @@ impl Registry {
                         ),
                     ));
                 }
+                self.key_is_free(&k.key)?;
                 if let Some(p) = next.participants.get_mut(&k.participant) {
                     p.keys.push(Key {
                         key_id: k.key.key_id,
@@ -321,6 +323,27 @@ impl Registry {
             }
         }
         Ok(next)
+    }
+
+    /// One public key belongs to one participant: a key (by public key or key id) that any
+    /// participant holds, even revoked, cannot be registered again (else a signature could not
+    /// say who signed).
+    fn key_is_free(&self, key: &crate::body::KeyInfo) -> Result<(), Refusal> {
+        let holder = self.participants.values().find(|p| {
+            p.keys
+                .iter()
+                .any(|x| x.public_key == key.public_key || x.key_id == key.key_id)
+        });
+        match holder {
+            Some(p) => Err(Refusal::new(
+                RuleId::Reg02,
+                format!(
+                    "Key {} is already registered to {}; one key belongs to one participant.",
+                    key.key_id, p.id
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     fn may_manage_keys(&self, actor: &Participant, target: &str) -> Result<&Participant, Refusal> {

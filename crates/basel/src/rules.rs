@@ -1852,6 +1852,62 @@ fn expect_party(
     Ok(())
 }
 
+/// The characters of a case id's serial: digits and upper-case letters without the
+/// look-alikes I, L, O and U (Crockford's base 32).
+const SERIAL_CHARS: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// CASE-03: a case id is `<CC>-<YYYY>-<serial>` — `CC` the State of export (ISO 3166-1
+/// alpha-2, upper case), which must be the notifier's country; `YYYY` four digits; `serial` 1
+/// to 12 characters of [`SERIAL_CHARS`]. ASCII only, no spaces, no look-alike characters, so
+/// that a number read from paper or a phone is typed back unambiguously.
+pub fn check_case_id(
+    id: &str,
+    export: &CountryCode,
+    notifier: &Participant,
+) -> Result<(), Refusal> {
+    let refuse = |why: String| {
+        Refusal::new(
+            RuleId::Case03,
+            format!(
+                "Case id {id:?} {why}; the pattern is <State of export>-<YYYY>-<serial>, e.g. {}-2026-0001, with a serial of 1-12 digits or upper-case letters other than I, L, O, U.",
+                export.as_str()
+            ),
+        )
+    };
+    let mut parts = id.splitn(3, '-');
+    let (Some(cc), Some(year), Some(serial)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(refuse("does not have three parts".into()));
+    };
+    if cc.len() != 2 || !cc.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(refuse(
+            "does not start with a State's two-letter code".into(),
+        ));
+    }
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refuse("has no four-digit year".into()));
+    }
+    if serial.is_empty() || serial.len() > 12 || !serial.chars().all(|c| SERIAL_CHARS.contains(c)) {
+        return Err(refuse(
+            "has a serial that is empty, longer than 12 characters or holds other characters"
+                .into(),
+        ));
+    }
+    if cc != export.as_str() {
+        return Err(refuse(format!(
+            "does not start with the State of export, {}",
+            export.as_str()
+        )));
+    }
+    if notifier.country != *export {
+        return Err(refuse(format!(
+            "would be opened by {} of {}: cases are opened only under the notifier's own State",
+            notifier.id,
+            notifier.country.as_str()
+        )));
+    }
+    Ok(())
+}
+
 fn submit(
     next: &mut Case,
     n: Notification,
@@ -1875,6 +1931,7 @@ fn submit(
             "Only the exporter or a generator named in the notification submits it (through the competent authority of the State of export).",
         ));
     }
+    check_case_id(&next.id, &x, actor)?;
     // Parties, by kind and country (Annex V A items 2-8).
     expect_party(
         registry,

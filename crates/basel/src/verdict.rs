@@ -91,11 +91,13 @@ pub enum RuleId {
     Case01,
     /// Well-formed statement bodies.
     Case02,
+    /// Case ids: the pattern, the State of export's prefix.
+    Case03,
 }
 
 impl RuleId {
     /// Every rule ID, in documentation order.
-    pub const ALL: [RuleId; 37] = [
+    pub const ALL: [RuleId; 38] = [
         RuleId::Pic01,
         RuleId::Pic02,
         RuleId::Pic03,
@@ -133,6 +135,7 @@ impl RuleId {
         RuleId::Reg03,
         RuleId::Case01,
         RuleId::Case02,
+        RuleId::Case03,
     ];
 
     /// The ID as written in the reference and the docs, e.g. `PIC-05`.
@@ -175,6 +178,7 @@ impl RuleId {
             RuleId::Reg03 => "REG-03",
             RuleId::Case01 => "CASE-01",
             RuleId::Case02 => "CASE-02",
+            RuleId::Case03 => "CASE-03",
         }
     }
 
@@ -223,6 +227,7 @@ impl RuleId {
             RuleId::Reg03 => "wastetrail registry rules: registered filers",
             RuleId::Case01 => "Basel Art. 6; wastetrail case state machine",
             RuleId::Case02 => "wastetrail statement format",
+            RuleId::Case03 => "Basel Annex V A (notification number); wastetrail case ids",
         }
     }
 }

@@ -206,8 +206,8 @@ proptest! {
     #[test]
     fn apply_is_deterministic(steps in case_steps()) {
         let w = world();
-        let (a, _, ca) = run(&w, Case::new("N-1"), &steps);
-        let (b, _, cb) = run(&w, Case::new("N-1"), &steps);
+        let (a, _, ca) = run(&w, Case::new("XA-2026-0001"), &steps);
+        let (b, _, cb) = run(&w, Case::new("XA-2026-0001"), &steps);
         prop_assert_eq!(a, b);
         prop_assert_eq!(ca, cb);
     }
@@ -215,8 +215,8 @@ proptest! {
     #[test]
     fn replaying_the_accepted_statements_gives_the_same_case(steps in case_steps()) {
         let w = world();
-        let (_, accepted, case) = run(&w, Case::new("N-1"), &steps);
-        let mut replay = Case::new("N-1");
+        let (_, accepted, case) = run(&w, Case::new("XA-2026-0001"), &steps);
+        let mut replay = Case::new("XA-2026-0001");
         for (f, at) in &accepted {
             replay = apply(&replay, f, &w.reg, &w.facts, *at).expect("an accepted statement is accepted again on replay");
         }
@@ -233,7 +233,7 @@ proptest! {
         } else {
             vec![(0, 0), (2, 0), (10, 0), (13, 0), (15, 0), (19, 0), (18, 0)]
         };
-        let (_, _, closed) = run(&w, Case::new("N-1"), &prefix);
+        let (_, _, closed) = run(&w, Case::new("XA-2026-0001"), &prefix);
         prop_assert!(closed.is_closed(), "prefix did not close the case: {:?}", closed.phase);
         let phase = closed.phase;
         let (results, accepted, end) = run(&w, closed, &steps);
@@ -335,7 +335,7 @@ proptest! {
     ) {
         let w = world();
         // A case with a transmitted notification, so that every statement type gets past the state checks.
-        let (_, _, case) = run(&w, Case::new("N-1"), &[(0, 0), (2, 0), (10, 0), (13, 0), (15, 0), (19, 0)]);
+        let (_, _, case) = run(&w, Case::new("XA-2026-0001"), &[(0, 0), (2, 0), (10, 0), (13, 0), (15, 0), (19, 0)]);
         let (kind, actor, body) = &w.pool[i % w.pool.len()];
         let mut body = body.clone();
         if whole {

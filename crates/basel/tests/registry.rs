@@ -200,7 +200,7 @@ fn case_statements_do_not_change_the_registry_and_registry_statements_do_not_cha
     let reg = registry();
     let f = filing(
         "notification.transmitted",
-        "N-1",
+        "XA-2026-0001",
         "ca-xa",
         T0,
         json!({ "sent_on": "2026-03-02" }),
@@ -233,5 +233,36 @@ fn a_registry_made_from_participants_needs_its_registrar_and_unique_ids() {
             .unwrap_err()
             .rule_id,
         RuleId::Reg01
+    );
+}
+
+#[test]
+fn one_key_belongs_to_one_participant() {
+    // exp-xa holds key "exp-xa-1" (public key "pk-exp-xa-1").
+    let stolen = json!({ "key_id": "exp-xa-1", "public_key": "pk-exp-xa-1" });
+    let same_public_key = json!({ "key_id": "other-id", "public_key": "pk-exp-xa-1" });
+    for key in [stolen, same_public_key] {
+        let body = json!({ "id": "exp2-xa", "kind": "exporter", "country": "XA", "name": "n", "address": "a", "key": key });
+        let e = registry()
+            .apply(
+                &filing("participant.registered", "registry", "ca-xa", T0, body),
+                T0,
+            )
+            .unwrap_err();
+        assert_eq!(e.rule_id, RuleId::Reg02, "{e:?}");
+        assert!(e.message.contains("exp-xa"), "{}", e.message);
+        // Nor as a second key of another participant.
+        let body = json!({ "participant": "gen-xa", "key": key });
+        let e = registry()
+            .apply(&filing("key.added", "registry", "ca-xa", T0, body), T0)
+            .unwrap_err();
+        assert_eq!(e.rule_id, RuleId::Reg02);
+    }
+    // A fresh key is accepted.
+    let body = json!({ "participant": "gen-xa", "key": key("gen-xa-2") });
+    assert!(
+        registry()
+            .apply(&filing("key.added", "registry", "ca-xa", T0, body), T0)
+            .is_ok()
     );
 }

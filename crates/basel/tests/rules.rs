@@ -1142,6 +1142,53 @@ const ROWS: &[Row] = &[
             filed(wastetrail_basel::apply(&r.case, &f, &r.reg, &r.facts, r.at))
         },
     },
+    Row {
+        name: "a case opened under the State of export with a clear serial is accepted",
+        rule: RuleId::Case03,
+        expect: Expect::Accepts,
+        run: || {
+            let mut r = Run::new(std_n());
+            r.case = Case::new("XA-2026-7KQ9");
+            filed(r.try_file("notification.submitted", "exp-xa", std_n()))
+        },
+    },
+    Row {
+        name: "a case id with a look-alike letter is refused",
+        rule: RuleId::Case03,
+        expect: Expect::Refuses,
+        run: || {
+            let mut r = Run::new(std_n());
+            r.case = Case::new("XA-2026-00O1");
+            filed(r.try_file("notification.submitted", "exp-xa", std_n()))
+        },
+    },
+    Row {
+        name: "a case id under another State's prefix is refused",
+        rule: RuleId::Case03,
+        expect: Expect::Refuses,
+        run: || {
+            let mut r = Run::new(std_n());
+            r.case = Case::new("XB-2026-0001");
+            filed(r.try_file("notification.submitted", "exp-xa", std_n()))
+        },
+    },
+    Row {
+        name: "a case id with a space or without a year is refused",
+        rule: RuleId::Case03,
+        expect: Expect::Refuses,
+        run: || {
+            let mut r = Run::new(std_n());
+            for id in ["XA-2026-00 1", "XA-0001", "xa-2026-0001", "XA-26-0001"] {
+                r.case = Case::new(id);
+                if r.try_file("notification.submitted", "exp-xa", std_n())
+                    .is_ok()
+                {
+                    return Obs::Accepted;
+                }
+            }
+            filed(r.try_file("notification.submitted", "exp-xa", std_n()))
+        },
+    },
 ];
 
 #[test]

@@ -14,7 +14,7 @@ fn the_verdict_for_a_ready_shipment_lists_every_check() {
     let mut r = Run::new(notification("XA", &["XB"], "XC"));
     r.ready();
     expect![[r#"
-        Shipment 1 of case N-1 may start on 2026-03-02: every check is met. (Basel Art. 6(3); Art. 4(1)(c))
+        Shipment 1 of case XA-2026-0001 may start on 2026-03-02: every check is met. (Basel Art. 6(3); Art. 4(1)(c))
           [ok] CLS-01 (Basel Art. 1(1)-(2); Annexes I, II, VIII, IX): On 2026-03-02 the code A1181 classifies the shipment as hazardous wastes (Annex I or VIII).
           [ok] BAN-05 (Basel Art. 4(6)): The wastes are not destined for the area south of 60 degrees South.
           [ok] BAN-04 (Basel Art. 4(5)): XA and XC are both Parties on 2026-03-02.
@@ -35,7 +35,7 @@ fn the_verdict_for_a_shipment_waiting_for_consents_says_what_is_missing() {
     let mut r = Run::new(notification("XA", &["XH"], "XC"));
     r.transmitted();
     expect![[r#"
-        Shipment 1 of case N-1 may not start yet on 2026-03-02: XC (State of import) has not consented in writing; the State of import never consents tacitly. (Basel Art. 4(1)(c); Art. 6(3)(a))
+        Shipment 1 of case XA-2026-0001 may not start yet on 2026-03-02: XC (State of import) has not consented in writing; the State of import never consents tacitly. (Basel Art. 4(1)(c); Art. 6(3)(a))
           [ok] CLS-01 (Basel Art. 1(1)-(2); Annexes I, II, VIII, IX): On 2026-03-02 the code A1181 classifies the shipment as hazardous wastes (Annex I or VIII).
           [ok] BAN-05 (Basel Art. 4(6)): The wastes are not destined for the area south of 60 degrees South.
           [ok] BAN-04 (Basel Art. 4(5)): XA and XC are both Parties on 2026-03-02.
@@ -56,7 +56,7 @@ fn the_verdict_for_a_ban_amendment_case_names_only_the_prohibition() {
     let mut r = Run::new(notification("XA", &[], "XD"));
     r.ready();
     expect![[r#"
-        Shipment 1 of case N-1 is prohibited: Art. 4A(2), recovery (R): XA is listed in Annex VII and bound by the Ban Amendment, and must not export hazardous wastes to XD, which is not listed in Annex VII. (Basel Art. 4A; Annex VII; Art. 17(5))
+        Shipment 1 of case XA-2026-0001 is prohibited: Art. 4A(2), recovery (R): XA is listed in Annex VII and bound by the Ban Amendment, and must not export hazardous wastes to XD, which is not listed in Annex VII. (Basel Art. 4A; Annex VII; Art. 17(5))
           [PROHIBITS] BAN-06 (Basel Art. 4A; Annex VII; Art. 17(5)): Art. 4A(2), recovery (R): XA is listed in Annex VII and bound by the Ban Amendment, and must not export hazardous wastes to XD, which is not listed in Annex VII."#]].assert_eq(&r.may_start(1).to_string());
 }
 
@@ -79,12 +79,12 @@ fn a_verdict_serializes_to_json_with_rule_citation_and_message() {
     expect![[r#"
         {
           "decision": "prohibited",
-          "case": "N-1",
+          "case": "XA-2026-0001",
           "shipment_no": 1,
           "on": "2026-03-02",
           "rule_id": "BAN-05",
           "citation": "Basel Art. 4(6)",
-          "message": "Shipment 1 of case N-1 is prohibited: Wastes must not be exported for disposal within the area south of 60 degrees South latitude (Antarctica).",
+          "message": "Shipment 1 of case XA-2026-0001 is prohibited: Wastes must not be exported for disposal within the area south of 60 degrees South latitude (Antarctica).",
           "reasons": [
             {
               "rule_id": "BAN-05",

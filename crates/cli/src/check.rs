@@ -198,7 +198,7 @@ fn register(file: &CaseFile) -> Result<Registry, Fault> {
     let at = file.statements.first().map_or(file.question.at(), |s| s.at);
     let key = |id: &str| KeyInfo {
         key_id: format!("{id}#case-file"),
-        public_key: "case-file: no signature is checked".to_string(),
+        public_key: format!("case-file: no signature is checked ({id})"),
         valid_until: None,
     };
     let registrar_country = CountryCode::parse("ZZ").map_err(|e| Fault::at("", e.to_string()))?;

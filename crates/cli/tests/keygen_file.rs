@@ -115,6 +115,7 @@ fn keygen_then_file_accepted_refused_and_invalid() {
     let mut stale = reg.clone();
     stale["body"]["id"] = json!("auditor-1");
     stale["body"]["kind"] = json!("auditor");
+    stale["body"]["key"] = keygen(d, "auditor-1");
     stale["prev"] = json!(null);
     let o = file(d, &url, "registrar", "stale.json", &stale, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));

@@ -281,7 +281,7 @@ fn scenario() -> Option<Outcome> {
                 let exp = exp.clone();
                 let signer = exporter.signer.clone();
                 tasks.push(tokio::spawn(async move {
-                    let case = format!("DE-MULTI-{i}-{k:03}");
+                    let case = format!("DE-2026-{i}M{k:03}");
                     file_draft(
                         &exp,
                         "exporter-de",

@@ -264,7 +264,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let sub = Submission::seal(
             &signer,
             "notification.submitted",
-            &format!("{}-{i:07}", prefix.to_uppercase()),
+            // CASE-03: <State of export>-<YYYY>-<serial>; the run's hex prefix keeps the ids
+            // of several runs apart (hex digits are all allowed serial characters).
+            &format!("DE-2026-{}{i:06}", &prefix[2..].to_uppercase()),
             &exporter_id,
             Timestamp::now(),
             None,

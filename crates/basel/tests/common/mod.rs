@@ -255,11 +255,13 @@ pub struct Run {
 }
 
 impl Run {
+    /// A run of a case opened under the notification's State of export (CASE-03).
     pub fn new(n: Value) -> Run {
+        let export = n["export"]["country"].as_str().unwrap_or("XA").to_owned();
         Run {
             reg: registry(),
             facts: facts(),
-            case: Case::new("N-1"),
+            case: Case::new(format!("{export}-2026-0001")),
             at: T0,
             n,
         }

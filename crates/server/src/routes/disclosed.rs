@@ -64,6 +64,7 @@ pub struct DisclosureQuery {
     /// First leaf index (default 0).
     pub start: Option<u64>,
     /// How many entries to look at (1..=1000, default 256).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

@@ -74,10 +74,12 @@ pub(crate) async fn read_body(
     {
         return Err(too_large());
     }
+    // `to_bytes_limited` answers `Err(BodyLimitExceeded)` outside and the payload's own error
+    // inside: a chunked body over the limit is 413 like a declared one.
     match payload.to_bytes_limited(limit).await {
         Ok(Ok(b)) => Ok(b),
-        Ok(Err(_)) => Err(too_large()),
-        Err(e) => Err(ApiError::bad_request("malformed_body", e.to_string())),
+        Ok(Err(e)) => Err(ApiError::bad_request("malformed_body", e.to_string())),
+        Err(_) => Err(too_large()),
     }
 }
 

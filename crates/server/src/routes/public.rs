@@ -274,7 +274,7 @@ pub struct MovementCheck {
 /// Public; the answer carries no content of the case (log in and read the case for that).
 #[utoipa::path(
     tag = "public",
-    params(("leaf_hash" = String, Path, description = "Leaf hash of the movement.started entry, lowercase hex")),
+    params(("leaf_hash" = String, Path, pattern = "^[0-9a-f]{64}$", description = "Leaf hash of the movement.started entry, lowercase hex")),
     responses(
         (status = 200, body = MovementCheck),
         (status = 400, body = Problem, content_type = "application/problem+json"),

@@ -93,15 +93,58 @@ pub async fn participant(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CaseQuery {
     /// Phase: `new`, `submitted`, `transmitted`, `denied`, `withdrawn`, `completed`.
+    #[param(pattern = "^(new|submitted|transmitted|denied|withdrawn|completed)$")]
     pub status: Option<String>,
     /// The caller's role in the case: `exporter`, `notifier`, `generator`, `importer`,
     /// `disposer`, `carrier`, `authority_of_export`, `authority_of_import`,
-    /// `authority_of_transit`, `customs`, `auditor`, `filer`.
+    /// `authority_of_transit`, `authority` (of a State where a shipment was seen),
+    /// `customs`, `auditor`, `filer`.
+    #[param(
+        pattern = "^(exporter|notifier|generator|importer|disposer|carrier|authority_of_export|authority_of_import|authority_of_transit|authority|customs|auditor|filer)$"
+    )]
     pub role: Option<String>,
     /// A State concerned (ISO 3166-1 alpha-2).
     pub state: Option<String>,
     /// Only cases with an obligation due on or before this date (`YYYY-MM-DD`).
     pub due_before: Option<String>,
+}
+
+/// The phases `status` may name (`wastetrail_basel::Phase` in its wire form).
+const PHASES: [&str; 6] = [
+    "new",
+    "submitted",
+    "transmitted",
+    "denied",
+    "withdrawn",
+    "completed",
+];
+
+/// The roles `role` may name (`world::roles_in`).
+const ROLES: [&str; 13] = [
+    "exporter",
+    "notifier",
+    "generator",
+    "importer",
+    "disposer",
+    "carrier",
+    "authority_of_export",
+    "authority_of_import",
+    "authority_of_transit",
+    "authority",
+    "customs",
+    "auditor",
+    "filer",
+];
+
+/// 400 `invalid_parameter` unless `value` is absent or one of `allowed`.
+fn check_one_of(name: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), ApiError> {
+    match value {
+        Some(v) if !allowed.contains(&v) => Err(ApiError::bad_request(
+            "invalid_parameter",
+            format!("{name} must be one of {}", allowed.join(", ")),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A case in a list.
@@ -194,6 +237,8 @@ pub async fn cases(
             })
         })
         .transpose()?;
+    check_one_of("status", q.status.as_deref(), &PHASES)?;
+    check_one_of("role", q.role.as_deref(), &ROLES)?;
     let w = state.view().await?;
     let me = caller.record(&w)?;
     let now = time::OffsetDateTime::now_utc();
@@ -396,6 +441,7 @@ pub struct EventsQuery {
     /// the start).
     pub after: Option<u64>,
     /// At most this many entries (1..=500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// Long poll: wait up to this many seconds for an entry (capped by the server's
     /// `long_poll_max`; default 0 = answer at once).
@@ -443,7 +489,14 @@ pub async fn events(
     q: web::Query<EventsQuery>,
 ) -> Result<web::Json<EventsPage>, ApiError> {
     let after = q.after.unwrap_or(0);
-    let limit = usize::try_from(q.limit.unwrap_or(100).clamp(1, 500)).unwrap_or(100);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            "limit must be between 1 and 500",
+        ));
+    }
+    let limit = usize::try_from(limit).unwrap_or(100);
     let wait = Duration::from_secs(q.wait.unwrap_or(0)).min(state.config.long_poll_max);
     let deadline = tokio::time::Instant::now() + wait;
     loop {

@@ -400,7 +400,7 @@ async fn wrong_method_on_a_route_is_405_with_allow() {
         (reqwest::Method::DELETE, "/api/v1/statements", "POST"),
         (reqwest::Method::GET, "/api/v1/login/challenge", "POST"),
         (reqwest::Method::POST, "/checkpoint", "GET"),
-        (reqwest::Method::PUT, "/api/v1/cases/C-1", "GET"),
+        (reqwest::Method::PUT, "/api/v1/cases/DE-2026-1", "GET"),
         (reqwest::Method::POST, "/tile/0/000", "GET"),
         (reqwest::Method::POST, "/api/openapi.json", "GET"),
     ] {
@@ -490,11 +490,9 @@ async fn chunked_bodies_over_the_limit_are_413() {
     app.stop().await;
 }
 
-/// `limit` (1..=500) and `status` (a case phase) outside their documented range are 400.
-/// Needs the change to `routes/reads.rs` described in issue 7 (the query is clamped or
-/// ignored today); run with `--ignored` once it is in.
+/// `limit` (events 1..=500, disclosures 1..=1000), `status` (a case phase) and `role` outside
+/// their documented range are 400.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the query validation in routes/reads.rs (issue 7, section 3)"]
 async fn out_of_range_query_parameters_are_400() {
     let mut app = TestApp::spawn(&Backend::Sqlite).await;
     let ca = Actor::new("ca-de", "competent_authority", "DE");
@@ -503,6 +501,9 @@ async fn out_of_range_query_parameters_are_400() {
         "/api/v1/events?limit=0",
         "/api/v1/events?limit=501",
         "/api/v1/cases?status=not-a-phase",
+        "/api/v1/cases?role=king",
+        "/api/v1/disclosures?limit=0",
+        "/api/v1/disclosures?limit=1001",
     ] {
         let r = app.get_as(&ca.id, path).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");

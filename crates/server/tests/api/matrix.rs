@@ -293,7 +293,7 @@ async fn prepare(
 ) -> (String, Option<String>) {
     let n = w.next();
     let c = &w.cast;
-    let case = format!("M-{ty}-{n}");
+    let case = format!("DE-2026-{n:04}");
     let mut key = None;
     match phase {
         Phase::Registry => {

@@ -13,7 +13,7 @@ use wastetrail_ledger::statement::Leaf;
 
 use crate::common::*;
 
-/// Strings of case C-A's bodies that appear nowhere else (the other case uses other values).
+/// Strings of case DE-2026-A's bodies that appear nowhere else (the other case uses other values).
 const SECRETS: [&str; 9] = [
     "Metals Recovery BV",
     "Haven 5, Rotterdam",
@@ -41,7 +41,7 @@ fn other_notification(c: &Cast) -> Value {
     n
 }
 
-/// Every path a client without rights over C-A might try, given the tree size and leaf hashes.
+/// Every path a client without rights over DE-2026-A might try, given the tree size and leaf hashes.
 fn paths(size: u64, leaf_hashes: &[String]) -> Vec<String> {
     let mut p: Vec<String> = [
         "/checkpoint",
@@ -49,7 +49,7 @@ fn paths(size: u64, leaf_hashes: &[String]) -> Vec<String> {
         "/healthz",
         "/metrics",
         "/api/v1/cases",
-        "/api/v1/cases/C-A",
+        "/api/v1/cases/DE-2026-A",
         "/api/v1/cases/registry",
         "/api/v1/registry",
         "/api/v1/participants",
@@ -83,38 +83,39 @@ async fn strangers_learn_nothing_of_a_case_through_any_endpoint() {
         app.register(&all).await;
         let mut n = c.notification();
         n["contact"] = contact();
-        app.ok(&c.exporter, "notification.submitted", "C-A", n)
+        app.ok(&c.exporter, "notification.submitted", "DE-2026-A", n)
             .await;
         app.ok(
             &c.ca_de,
             "notification.transmitted",
-            "C-A",
+            "DE-2026-A",
             json!({"sent_on": today()}),
         )
         .await;
-        app.ok(&c.ca_nl, "consent.granted", "C-A", c.consent())
+        app.ok(&c.ca_nl, "consent.granted", "DE-2026-A", c.consent())
             .await;
         app.ok(
             &c.ca_be,
             "transit.consented",
-            "C-A",
+            "DE-2026-A",
             json!({"valid_from": today(), "valid_until": in_days(200)}),
         )
         .await;
         app.ok(
             &c.ca_nl,
             "contract.confirmed",
-            "C-A",
+            "DE-2026-A",
             json!({"reference": "C-2026-001"}),
         )
         .await;
         let mut m = c.movement(1);
         m["contact"] = contact();
-        app.ok(&c.exporter, "movement.started", "C-A", m).await;
+        app.ok(&c.exporter, "movement.started", "DE-2026-A", m)
+            .await;
         app.ok(
             &c.outsider,
             "notification.submitted",
-            "C-B",
+            "DE-2026-B",
             other_notification(&c),
         )
         .await;
@@ -127,7 +128,7 @@ async fn strangers_learn_nothing_of_a_case_through_any_endpoint() {
             &c.auditor.id,
         ] {
             let text = app
-                .get_as(who, "/api/v1/cases/C-A")
+                .get_as(who, "/api/v1/cases/DE-2026-A")
                 .await
                 .text()
                 .await
@@ -147,7 +148,7 @@ async fn strangers_learn_nothing_of_a_case_through_any_endpoint() {
         let hashes: Vec<String> = tile.chunks(32).map(hex::encode).collect();
         let head_a = {
             let v: Value = app
-                .get_as(&c.exporter.id, "/api/v1/cases/C-A")
+                .get_as(&c.exporter.id, "/api/v1/cases/DE-2026-A")
                 .await
                 .json()
                 .await
@@ -171,16 +172,16 @@ async fn strangers_learn_nothing_of_a_case_through_any_endpoint() {
                         who.map(|a| &a.id)
                     );
                 }
-                if path.contains("/api/v1/cases/C-A") || path.contains("/api/v1/events") {
-                    assert!(!body.contains(&head_a), "C-A's head at {path}");
+                if path.contains("/api/v1/cases/DE-2026-A") || path.contains("/api/v1/events") {
+                    assert!(!body.contains(&head_a), "DE-2026-A's head at {path}");
                 }
             }
-            // A filing on C-A with a wrong prev names no head of a case the filer may not see.
+            // A filing on DE-2026-A with a wrong prev names no head of a case the filer may not see.
             if let Some(a) = who {
                 let v = TestApp::sign(
                     a,
                     "notification.withdrawn",
-                    "C-A",
+                    "DE-2026-A",
                     Some(&"ab".repeat(32)),
                     json!({"reason": "probe"}),
                 );
@@ -193,11 +194,11 @@ async fn strangers_learn_nothing_of_a_case_through_any_endpoint() {
                 assert!(!text.contains("\"head\""), "{text}");
             }
         }
-        // The exporter of C-A, who may see it, is told the head.
+        // The exporter of DE-2026-A, who may see it, is told the head.
         let v = TestApp::sign(
             &c.exporter,
             "notification.withdrawn",
-            "C-A",
+            "DE-2026-A",
             Some(&"ab".repeat(32)),
             json!({"reason": "probe"}),
         );
@@ -226,14 +227,14 @@ async fn personal_data_is_erased_after_retention_and_everything_still_verifies()
         let mut n = c.notification();
         n["contact"] = contact();
         let receipt = app
-            .ok(&c.exporter, "notification.submitted", "C-E", n)
+            .ok(&c.exporter, "notification.submitted", "DE-2026-E", n)
             .await;
 
         // Wait (bounded) until the erasure pass has run.
         let mut detail = Value::Null;
         for _ in 0..50 {
             detail = app
-                .get_as(&c.exporter.id, "/api/v1/cases/C-E")
+                .get_as(&c.exporter.id, "/api/v1/cases/DE-2026-E")
                 .await
                 .json()
                 .await
@@ -297,7 +298,7 @@ async fn personal_data_is_erased_after_retention_and_everything_still_verifies()
         app.ok(
             &c.ca_de,
             "notification.transmitted",
-            "C-E",
+            "DE-2026-E",
             json!({"sent_on": today()}),
         )
         .await;

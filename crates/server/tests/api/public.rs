@@ -30,7 +30,7 @@ async fn checkpoint_log_info_tiles_and_proofs() {
             .ok(
                 &c.exporter,
                 "notification.submitted",
-                "C-1",
+                "DE-2026-1",
                 c.notification(),
             )
             .await;

@@ -32,11 +32,11 @@ async fn cases_are_visible_to_parties_authorities_customs_and_auditors_only() {
         all.push(&ca_fr);
         all.push(&customs_fr);
         app.register(&all).await;
-        case_ready_to_ship(&mut app, &c, "C-A").await;
+        case_ready_to_ship(&mut app, &c, "DE-2026-A").await;
         app.ok(
             &c.exporter,
             "notification.submitted",
-            "C-B",
+            "DE-2026-B",
             c.notification(),
         )
         .await;
@@ -62,9 +62,14 @@ async fn cases_are_visible_to_parties_authorities_customs_and_auditors_only() {
                 .json()
                 .await
                 .unwrap();
-            assert_eq!(ids(&v), vec!["C-A", "C-B"], "{} sees {v:#}", p.id);
             assert_eq!(
-                app.get_as(&p.id, "/api/v1/cases/C-A").await.status(),
+                ids(&v),
+                vec!["DE-2026-A", "DE-2026-B"],
+                "{} sees {v:#}",
+                p.id
+            );
+            assert_eq!(
+                app.get_as(&p.id, "/api/v1/cases/DE-2026-A").await.status(),
                 StatusCode::OK,
                 "{}",
                 p.id
@@ -78,7 +83,7 @@ async fn cases_are_visible_to_parties_authorities_customs_and_auditors_only() {
                 .await
                 .unwrap();
             assert!(ids(&v).is_empty(), "{} sees {v:#}", p.id);
-            let r = app.get_as(&p.id, "/api/v1/cases/C-A").await;
+            let r = app.get_as(&p.id, "/api/v1/cases/DE-2026-A").await;
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", p.id);
             assert_eq!(code(&r.json().await.unwrap()), "not_found");
         }
@@ -98,11 +103,14 @@ async fn cases_are_visible_to_parties_authorities_customs_and_auditors_only() {
         assert_eq!(roles, vec!["notifier", "exporter"]);
 
         // Filters.
-        assert_eq!(list(&app, "status=transmitted").await, vec!["C-A"]);
-        assert_eq!(list(&app, "status=submitted").await, vec!["C-B"]);
-        assert_eq!(list(&app, "state=BE").await, vec!["C-A", "C-B"]);
+        assert_eq!(list(&app, "status=transmitted").await, vec!["DE-2026-A"]);
+        assert_eq!(list(&app, "status=submitted").await, vec!["DE-2026-B"]);
+        assert_eq!(list(&app, "state=BE").await, vec!["DE-2026-A", "DE-2026-B"]);
         assert!(list(&app, "state=FR").await.is_empty());
-        assert_eq!(list(&app, "role=auditor").await, vec!["C-A", "C-B"]);
+        assert_eq!(
+            list(&app, "role=auditor").await,
+            vec!["DE-2026-A", "DE-2026-B"]
+        );
         assert!(list(&app, "role=exporter").await.is_empty());
         let v: Value = app
             .get_as(
@@ -113,7 +121,7 @@ async fn cases_are_visible_to_parties_authorities_customs_and_auditors_only() {
             .json()
             .await
             .unwrap();
-        assert_eq!(ids(&v), vec!["C-A"]);
+        assert_eq!(ids(&v), vec!["DE-2026-A"]);
         // No shipment yet: nothing is due.
         assert!(
             list(&app, &format!("due_before={}", in_days(400)))
@@ -126,11 +134,11 @@ async fn cases_are_visible_to_parties_authorities_customs_and_auditors_only() {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         assert_eq!(code(&r.json().await.unwrap()), "invalid_parameter");
         // After a movement starts, receipt is due within days.
-        app.ok(&c.exporter, "movement.started", "C-A", c.movement(1))
+        app.ok(&c.exporter, "movement.started", "DE-2026-A", c.movement(1))
             .await;
         assert_eq!(
             list(&app, &format!("due_before={}", in_days(400))).await,
-            vec!["C-A"]
+            vec!["DE-2026-A"]
         );
         assert!(
             list(&app, &format!("due_before={}", in_days(-1)))
@@ -140,7 +148,7 @@ async fn cases_are_visible_to_parties_authorities_customs_and_auditors_only() {
 
         // The case detail.
         let d: Value = app
-            .get_as(&c.ca_nl.id, "/api/v1/cases/C-A")
+            .get_as(&c.ca_nl.id, "/api/v1/cases/DE-2026-A")
             .await
             .json()
             .await
@@ -216,13 +224,13 @@ async fn event_feed_pages_filters_and_long_polls() {
         app.ok(
             &c.exporter,
             "notification.submitted",
-            "C-A",
+            "DE-2026-A",
             c.notification(),
         )
         .await;
         let mut other = c.notification();
         other["exporter"] = json!(c.outsider.id);
-        app.ok(&c.outsider, "notification.submitted", "C-X", other)
+        app.ok(&c.outsider, "notification.submitted", "DE-2026-X", other)
             .await;
 
         let page: Value = app
@@ -235,10 +243,10 @@ async fn event_feed_pages_filters_and_long_polls() {
         assert_eq!(
             entries.len() as u64,
             n + 1,
-            "registry entries and C-A, not C-X"
+            "registry entries and DE-2026-A, not DE-2026-X"
         );
-        assert!(entries.iter().all(|e| e["case"] != "C-X"));
-        assert_eq!(entries.last().unwrap()["case"], "C-A");
+        assert!(entries.iter().all(|e| e["case"] != "DE-2026-X"));
+        assert_eq!(entries.last().unwrap()["case"], "DE-2026-A");
         assert_eq!(page["next"], n + 2);
         assert_eq!(page["size"], n + 2);
         // The auditor sees both cases.
@@ -296,7 +304,7 @@ async fn event_feed_pages_filters_and_long_polls() {
         app.ok(
             &c.ca_de,
             "notification.transmitted",
-            "C-X",
+            "DE-2026-X",
             json!({"sent_on": today()}),
         )
         .await;
@@ -306,14 +314,14 @@ async fn event_feed_pages_filters_and_long_polls() {
         app.ok(
             &c.ca_de,
             "notification.transmitted",
-            "C-A",
+            "DE-2026-A",
             json!({"sent_on": today()}),
         )
         .await;
         let (v, took) = poll.await.unwrap();
         let entries = v["entries"].as_array().unwrap();
         assert_eq!(entries.len(), 1, "{v:#}");
-        assert_eq!(entries[0]["case"], "C-A");
+        assert_eq!(entries[0]["case"], "DE-2026-A");
         assert_eq!(entries[0]["type"], "notification.transmitted");
         assert_eq!(v["next"], n + 4);
         assert!(

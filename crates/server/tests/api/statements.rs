@@ -35,7 +35,7 @@ async fn setup(
     app.ok(
         &cast.exporter,
         "notification.submitted",
-        "C-1",
+        "DE-2026-1",
         cast.notification(),
     )
     .await;
@@ -46,11 +46,11 @@ async fn setup(
 async fn identical_statement_again_returns_same_answer_and_appends_nothing() {
     for backend in backends() {
         let (app, c) = setup(&backend, |_| {}).await;
-        let prev = app.heads["C-1"].clone();
+        let prev = app.heads["DE-2026-1"].clone();
         let signed = TestApp::sign(
             &c.ca_de,
             "notification.transmitted",
-            "C-1",
+            "DE-2026-1",
             prev.as_deref(),
             json!({"sent_on": today()}),
         );
@@ -88,20 +88,20 @@ async fn identical_statement_again_returns_same_answer_and_appends_nothing() {
 async fn stale_prev_gets_409_with_the_current_head() {
     for backend in backends() {
         let (mut app, c) = setup(&backend, |_| {}).await;
-        let first_head = app.heads["C-1"].clone();
+        let first_head = app.heads["DE-2026-1"].clone();
         app.ok(
             &c.ca_de,
             "notification.transmitted",
-            "C-1",
+            "DE-2026-1",
             json!({"sent_on": today()}),
         )
         .await;
-        let before = snapshot(&app, "C-1").await;
+        let before = snapshot(&app, "DE-2026-1").await;
         // Signed on the old head.
         let signed = TestApp::sign(
             &c.ca_nl,
             "consent.granted",
-            "C-1",
+            "DE-2026-1",
             first_head.as_deref(),
             c.consent(),
         );
@@ -111,9 +111,9 @@ async fn stale_prev_gets_409_with_the_current_head() {
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let v: Value = r.json().await.unwrap();
         assert_eq!(code(&v), "stale_prev");
-        assert_eq!(v["head"], json!(app.heads["C-1"].clone().unwrap()));
+        assert_eq!(v["head"], json!(app.heads["DE-2026-1"].clone().unwrap()));
         // A first statement for an existing case (prev null) conflicts too.
-        let signed = TestApp::sign(&c.ca_nl, "consent.granted", "C-1", None, c.consent());
+        let signed = TestApp::sign(&c.ca_nl, "consent.granted", "DE-2026-1", None, c.consent());
         let r = app
             .post_statement_raw(&c.ca_nl.id, serde_json::to_vec(&signed).unwrap())
             .await;
@@ -132,9 +132,9 @@ async fn stale_prev_gets_409_with_the_current_head() {
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["head"], Value::Null);
-        assert_eq!(snapshot(&app, "C-1").await, before);
+        assert_eq!(snapshot(&app, "DE-2026-1").await, before);
         // Re-signed on the head it is accepted.
-        app.ok(&c.ca_nl, "consent.granted", "C-1", c.consent())
+        app.ok(&c.ca_nl, "consent.granted", "DE-2026-1", c.consent())
             .await;
         app.stop().await;
     }
@@ -144,13 +144,13 @@ async fn stale_prev_gets_409_with_the_current_head() {
 async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
     for backend in backends() {
         let (mut app, c) = setup(&backend, |_| {}).await;
-        let head = app.heads["C-1"].clone();
-        let before = snapshot(&app, "C-1").await;
+        let head = app.heads["DE-2026-1"].clone();
+        let before = snapshot(&app, "DE-2026-1").await;
         let good = || {
             TestApp::sign(
                 &c.ca_de,
                 "notification.transmitted",
-                "C-1",
+                "DE-2026-1",
                 head.as_deref(),
                 json!({"sent_on": today()}),
             )
@@ -217,7 +217,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
         let bad_contact = TestApp::sign(
             &c.ca_de,
             "notification.transmitted",
-            "C-1",
+            "DE-2026-1",
             head.as_deref(),
             json!({"sent_on": today(), "contact": {"phone": 5}}),
         );
@@ -260,7 +260,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
             serde_json::to_vec(&TestApp::sign(
                 &other,
                 "notification.transmitted",
-                "C-1",
+                "DE-2026-1",
                 head.as_deref(),
                 json!({"sent_on": today()}),
             ))
@@ -271,7 +271,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
         let hour_ago = TestApp::sign_at(
             &c.ca_de,
             "notification.transmitted",
-            "C-1",
+            "DE-2026-1",
             head.as_deref(),
             json!({"sent_on": today()}),
             Timestamp::from_unix(Timestamp::now().unix() - 3600).unwrap(),
@@ -286,7 +286,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
         let unknown_type = TestApp::sign(
             &c.ca_de,
             "notification.teleported",
-            "C-1",
+            "DE-2026-1",
             head.as_deref(),
             json!({}),
         );
@@ -300,7 +300,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
         let wrong_case = TestApp::sign(
             &c.ca_de,
             "participant.registered",
-            "C-1",
+            "DE-2026-1",
             head.as_deref(),
             Actor::new("x", "exporter", "DE").registration(),
         );
@@ -314,7 +314,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
         let bad_body = TestApp::sign(
             &c.ca_de,
             "notification.transmitted",
-            "C-1",
+            "DE-2026-1",
             head.as_deref(),
             json!({"sent_on": "yesterday", "colour": 1}),
         );
@@ -328,7 +328,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
         let by_exporter = TestApp::sign(
             &c.exporter,
             "notification.transmitted",
-            "C-1",
+            "DE-2026-1",
             head.as_deref(),
             json!({"sent_on": today()}),
         );
@@ -377,7 +377,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
                 assert!(v["citation"].as_str().unwrap().contains("Art. 6"), "{v:#}");
             }
             assert_eq!(
-                snapshot(&app, "C-1").await,
+                snapshot(&app, "DE-2026-1").await,
                 before,
                 "{what} changed something"
             );
@@ -396,7 +396,7 @@ async fn every_refusal_has_its_status_and_code_and_changes_nothing() {
         app.ok(
             &c.ca_de,
             "notification.transmitted",
-            "C-1",
+            "DE-2026-1",
             json!({"sent_on": today()}),
         )
         .await;
@@ -415,23 +415,23 @@ async fn revoked_key_and_oversized_declared_length_are_refused() {
         let mut rotated = c.ca_de.clone();
         rotated.signer = second.clone();
         app.login(&rotated).await;
-        let before = snapshot(&app, "C-1").await;
+        let before = snapshot(&app, "DE-2026-1").await;
         let (s, v) = app
             .file(
                 &c.ca_de,
                 "notification.transmitted",
-                "C-1",
+                "DE-2026-1",
                 json!({"sent_on": today()}),
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(code(&v), "key_not_valid");
-        assert_eq!(snapshot(&app, "C-1").await, before);
+        assert_eq!(snapshot(&app, "DE-2026-1").await, before);
         // With the new key it works.
         app.ok(
             &rotated,
             "notification.transmitted",
-            "C-1",
+            "DE-2026-1",
             json!({"sent_on": today()}),
         )
         .await;
@@ -515,11 +515,11 @@ async fn concurrent_filings_on_one_head_accept_exactly_one() {
         app.ok(
             &c.ca_de,
             "notification.transmitted",
-            "C-1",
+            "DE-2026-1",
             json!({"sent_on": today()}),
         )
         .await;
-        let head = app.heads["C-1"].clone();
+        let head = app.heads["DE-2026-1"].clone();
         let size = app.tree_size().await;
         // Three authorities answer at once, all on the same head.
         let filings = [
@@ -528,7 +528,7 @@ async fn concurrent_filings_on_one_head_accept_exactly_one() {
                 TestApp::sign(
                     &c.ca_nl,
                     "consent.granted",
-                    "C-1",
+                    "DE-2026-1",
                     head.as_deref(),
                     c.consent(),
                 ),
@@ -538,7 +538,7 @@ async fn concurrent_filings_on_one_head_accept_exactly_one() {
                 TestApp::sign(
                     &c.ca_be,
                     "transit.consented",
-                    "C-1",
+                    "DE-2026-1",
                     head.as_deref(),
                     json!({"valid_from": today(), "valid_until": in_days(200)}),
                 ),
@@ -548,7 +548,7 @@ async fn concurrent_filings_on_one_head_accept_exactly_one() {
                 TestApp::sign(
                     &c.ca_nl,
                     "contract.confirmed",
-                    "C-1",
+                    "DE-2026-1",
                     head.as_deref(),
                     json!({"reference": "C-2026-001"}),
                 ),
