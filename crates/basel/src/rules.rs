@@ -2177,6 +2177,13 @@ fn border(
         ));
     }
     not_future(b.on, day, "crossing date")?;
+    let (n, doc) = movement_of(case, b.shipment_no, actor, "border crossing")?;
+    if b.on < doc.started_on {
+        return Err(Refusal::new(
+            RuleId::Case02,
+            "The shipment cannot cross a border before it started.",
+        ));
+    }
     let country = actor.country;
     let crossing = Crossing {
         direction: dir,
@@ -2184,6 +2191,38 @@ fn border(
         country,
         on: b.on,
     };
+    let word = if dir == Direction::Exit {
+        "leaving"
+    } else {
+        "entering"
+    };
+    let expected = match dir {
+        Direction::Exit if country == n.export.country => Some(&doc.exit_office),
+        Direction::Entry if country == n.import.country => Some(&doc.entry_office),
+        Direction::Exit => n
+            .transit
+            .iter()
+            .find(|t| t.country == country)
+            .and_then(|t| t.exit_office.as_ref()),
+        Direction::Entry => n
+            .transit
+            .iter()
+            .find(|t| t.country == country)
+            .and_then(|t| t.entry_office.as_ref()),
+    };
+    let deviation = expected.filter(|e| **e != actor.id).map(|e| {
+        Irregularity::new(
+            RuleId::Shp02,
+            format!(
+                "Shipment {} passed customs office {} {word} {}, not the designated {}: a deviation from the documented route (Art. 9(1)(d) if material).",
+                b.shipment_no,
+                actor.id,
+                country.as_str(),
+                e
+            ),
+            b.on,
+        )
+    });
     let s = next
         .shipments
         .entry(b.shipment_no)
@@ -2200,71 +2239,53 @@ fn border(
             ),
         ));
     }
-    let word = if dir == Direction::Exit {
-        "leaving"
-    } else {
-        "entering"
-    };
-    match (&case.notification, &s.document) {
-        (None, _) => s.irregularities.push(Irregularity::new(
-            RuleId::Art901,
-            format!(
-                "Customs office {} saw shipment {} {word} {} under a notification that was never submitted: illegal traffic (Art. 9(1)(a)).",
-                actor.id,
-                b.shipment_no,
-                country.as_str()
-            ),
-            b.on,
-        )),
-        (Some(_), None) => s.irregularities.push(Irregularity::new(
-            RuleId::Art901,
-            format!(
-                "Customs office {} saw shipment {} {word} {} without a movement document under this notification: illegal traffic (Art. 9(1)(b)).",
-                actor.id,
-                b.shipment_no,
-                country.as_str()
-            ),
-            b.on,
-        )),
-        (Some(n), Some(doc)) => {
-            if b.on < doc.started_on {
-                return Err(Refusal::new(RuleId::Case02, "The shipment cannot cross a border before it started."));
-            }
-            let concerned = n.states_concerned().into_iter().any(|c| *c == country);
-            if !concerned {
-                s.irregularities.push(Irregularity::new(
-                    RuleId::Art901,
-                    format!(
-                        "Shipment {} was seen {word} {}, which is not a State concerned and was not notified: illegal traffic (Art. 9(1)(a)).",
-                        b.shipment_no,
-                        country.as_str()
-                    ),
-                    b.on,
-                ));
-            } else {
-                let expected = match dir {
-                    Direction::Exit if country == n.export.country => Some(&doc.exit_office),
-                    Direction::Entry if country == n.import.country => Some(&doc.entry_office),
-                    Direction::Exit => n.transit.iter().find(|t| t.country == country).and_then(|t| t.exit_office.as_ref()),
-                    Direction::Entry => n.transit.iter().find(|t| t.country == country).and_then(|t| t.entry_office.as_ref()),
-                };
-                if let Some(e) = expected
-                    && e != &actor.id
-                {
-                    s.irregularities.push(Irregularity::new(
-                        RuleId::Shp02,
-                        format!(
-                            "Shipment {} passed customs office {}, not the designated {}: a deviation from the documented route (Art. 9(1)(d) if material).",
-                            b.shipment_no, actor.id, e
-                        ),
-                        b.on,
-                    ));
-                }
-            }
-        }
-    }
+    s.irregularities.extend(deviation);
     s.crossings.push(crossing);
     Ok(())
+}
+
+/// The notification and movement document a border crossing refers to: the case must have
+/// a notification, shipment `no` a movement document, and the customs office's State must be
+/// one of the States concerned. Anything else is refused (CASE-01): a movement the log has
+/// never seen is reported by an authority, never attached to a case by a crossing.
+fn movement_of<'c>(
+    case: &'c Case,
+    no: u32,
+    actor: &Participant,
+    what: &str,
+) -> Result<(&'c Notification, &'c MovementDocument), Refusal> {
+    let unknown = |why: String| {
+        Refusal::new(
+            RuleId::Case01,
+            format!(
+                "A {what} refers to a movement the log has: {why}. A movement the log has never seen is reported by a competent authority, not recorded in a case."
+            ),
+        )
+    };
+    let n = case
+        .notification
+        .as_ref()
+        .ok_or_else(|| unknown(format!("case {} has no notification", case.id)))?;
+    let doc = case
+        .shipments
+        .get(&no)
+        .and_then(|s| s.document.as_ref())
+        .ok_or_else(|| {
+            unknown(format!(
+                "shipment {no} of case {} has no movement document",
+                case.id
+            ))
+        })?;
+    if !n.states_concerned().contains(&&actor.country) {
+        return Err(unknown(format!(
+            "{} is not a State concerned by case {} ({} of {})",
+            actor.country.as_str(),
+            case.id,
+            actor.id,
+            actor.country.as_str()
+        )));
+    }
+    Ok((n, doc))
 }
 
 // -------------------------------------------------------------------------------------------------

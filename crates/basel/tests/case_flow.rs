@@ -303,16 +303,49 @@ fn a_completion_by_another_operation_than_notified_is_recorded_as_illegal_traffi
 }
 
 #[test]
-fn a_crossing_into_a_state_that_was_not_notified_is_illegal_traffic() {
+fn a_crossing_recorded_by_a_state_not_concerned_is_refused_and_changes_nothing() {
+    // Customs of a State that the case does not concern cannot attach a crossing to it (a
+    // movement seen where it was not notified is reported by that State's authority).
     let mut r = Run::new(notification("XA", &[], "XC"));
     r.ready();
     r.start(1, 100).unwrap();
-    r.ok(
-        "border.entered",
-        "cus-xh",
-        json!({ "shipment_no": 1, "on": "2026-03-02" }),
+    let before = r.case.clone();
+    let e = r
+        .try_file(
+            "border.entered",
+            "cus-xh",
+            json!({ "shipment_no": 1, "on": "2026-03-02" }),
+        )
+        .unwrap_err();
+    assert_eq!(e.rule_id, RuleId::Case01);
+    assert!(
+        e.message.contains("XH is not a State concerned"),
+        "{}",
+        e.message
     );
-    assert!(r.case.shipments[&1].is_illegal_traffic());
+    assert_eq!(r.case, before);
+}
+
+#[test]
+fn a_crossing_of_a_movement_the_log_has_not_seen_is_refused() {
+    // No movement document for shipment 2; and a case without a notification at all.
+    let mut r = Run::new(notification("XA", &[], "XC"));
+    r.ready();
+    r.start(1, 100).unwrap();
+    for (shipment, why) in [(2, "shipment 2 of case"), (1, "has no notification")] {
+        if why == "has no notification" {
+            r.case = wastetrail_basel::Case::new("XA-2026-0002");
+        }
+        let e = r
+            .try_file(
+                "border.exited",
+                "cus-xa",
+                json!({ "shipment_no": shipment, "on": "2026-03-02" }),
+            )
+            .unwrap_err();
+        assert_eq!(e.rule_id, RuleId::Case01);
+        assert!(e.message.contains(why), "{}", e.message);
+    }
 }
 
 #[test]

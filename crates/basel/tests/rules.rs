@@ -949,16 +949,16 @@ const ROWS: &[Row] = &[
         },
     },
     Row {
-        name: "a movement seen at the border without a movement document is illegal traffic",
+        name: "a received quantity far from the documented one is illegal traffic",
         rule: RuleId::Art901,
         expect: Expect::Refuses,
         run: || {
-            let mut r = Run::new(std_n());
-            r.transmitted();
+            let mut r = ready(std_n());
+            r.start(1, 20000).unwrap();
             r.ok(
-                "border.exited",
-                "cus-xa",
-                json!({ "shipment_no": 1, "on": "2026-03-02" }),
+                "receipt.confirmed",
+                "dis-xc",
+                json!({ "shipment_no": 1, "received_on": "2026-03-02", "quantity_kg": 15000 }),
             );
             let obs = wastetrail_basel::obligations(&r.case, &r.facts, r.at);
             if obs.iter().any(|o| o.kind == ObligationKind::IllegalTraffic) {
@@ -966,6 +966,20 @@ const ROWS: &[Row] = &[
             } else {
                 Obs::Met(RuleId::Art901)
             }
+        },
+    },
+    Row {
+        name: "a crossing of a movement that has no movement document is refused",
+        rule: RuleId::Case01,
+        expect: Expect::Refuses,
+        run: || {
+            let mut r = Run::new(std_n());
+            r.transmitted();
+            filed(r.try_file(
+                "border.exited",
+                "cus-xa",
+                json!({ "shipment_no": 1, "on": "2026-03-02" }),
+            ))
         },
     },
     Row {

@@ -167,14 +167,24 @@ fn the_obligations_after_a_reimport_duty_and_illegal_traffic() {
     r.ready();
     r.start(1, 20000).unwrap();
     r.ok(
-        "border.exited",
-        "cus-xa",
-        json!({ "shipment_no": 2, "on": "2026-03-02" }),
+        "receipt.confirmed",
+        "dis-xc",
+        json!({ "shipment_no": 1, "received_on": "2026-03-02", "quantity_kg": 17000 }),
     );
     r.ok("reimport.required", "ca-xc", json!({ "shipment_no": 1, "ground": "cannot_be_completed", "informed_on": "2026-03-02", "reason": "The facility lost its permit" }));
     let obligations = wastetrail_basel::obligations(&r.case, &r.facts, r.at);
     expect![[r#"
         [
+          {
+            "kind": "illegal_traffic",
+            "rule_id": "ART9-01",
+            "citation": "Basel Art. 9(1)-(3)",
+            "message": "Shipment 1 is illegal traffic: Received 17000 kg, but the movement document says 20000 kg: the movement does not conform in a material way with the documents (Art. 9(1)(d); tolerance 0%). The wastes must be taken back or disposed of in an environmentally sound manner, normally within 30 days of the State being informed (Art. 9(2)-(3)).",
+            "party": "exp-xa",
+            "shipment_no": 1,
+            "due": "2026-05-31",
+            "overdue": false
+          },
           {
             "kind": "reimport",
             "rule_id": "ART8-01",
@@ -183,15 +193,6 @@ fn the_obligations_after_a_reimport_duty_and_illegal_traffic() {
             "party": "exp-xa",
             "shipment_no": 1,
             "due": "2026-05-31",
-            "overdue": false
-          },
-          {
-            "kind": "illegal_traffic",
-            "rule_id": "ART9-01",
-            "citation": "Basel Art. 9(1)-(3)",
-            "message": "Shipment 2 is illegal traffic: Customs office cus-xa saw shipment 2 leaving XA without a movement document under this notification: illegal traffic (Art. 9(1)(b)). The wastes must be taken back or disposed of in an environmentally sound manner, normally within 30 days of the State being informed (Art. 9(2)-(3)).",
-            "party": "exp-xa",
-            "shipment_no": 2,
             "overdue": false
           }
         ]"#]].assert_eq(&serde_json::to_string_pretty(&obligations).unwrap());

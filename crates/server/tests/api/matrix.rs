@@ -164,8 +164,9 @@ fn table() -> Vec<Row> {
             ..row("custody.transferred", "DE", Started, &["carrier"], "PIC-13")
         },
         Row {
-            // Any customs office records what it sees; outside the route it is an irregularity.
-            accepted_foreign: &["customs_office"],
+            // Customs of a State the case does not concern cannot attach a crossing to it
+            // (CASE-01: a crossing refers to a movement of a case of its State).
+            special: &[("customs_office", true, "CASE-01")],
             ..row(
                 "border.exited",
                 "DE",
@@ -175,7 +176,7 @@ fn table() -> Vec<Row> {
             )
         },
         Row {
-            accepted_foreign: &["customs_office"],
+            special: &[("customs_office", true, "CASE-01")],
             ..row(
                 "border.entered",
                 "NL",
