@@ -206,6 +206,10 @@ pub struct Shipment {
     pub received_on: Option<Date>,
     /// Quantity received.
     pub received_kg: Option<u64>,
+    /// A difference between the received and the documented quantity within the weighing
+    /// tolerance (`quantity_tolerance_percent`): noted in plain words, not an irregularity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighing_difference: Option<String>,
     /// Completion (date).
     #[serde(serialize_with = "crate::json::ser_opt_date")]
     pub completed_on: Option<Date>,
@@ -227,6 +231,7 @@ impl Shipment {
             crossings: Vec::new(),
             received_on: None,
             received_kg: None,
+            weighing_difference: None,
             completed_on: None,
             completed_operation: None,
             reimport: None,

@@ -1523,7 +1523,19 @@ pub fn apply(
             }
             let documented = doc.quantity_kg;
             let diff = documented.abs_diff(r.quantity_kg);
-            if diff.saturating_mul(100) > documented.saturating_mul(tolerance) {
+            let within = diff.saturating_mul(100) <= documented.saturating_mul(tolerance);
+            if diff > 0 && within {
+                s.weighing_difference = Some(format!(
+                    "Received {} kg, {diff} kg {} than the {documented} kg of the movement document: within the weighing tolerance of {tolerance}% (noted; not a material deviation, Art. 9(1)(d)).",
+                    r.quantity_kg,
+                    if r.quantity_kg < documented {
+                        "less"
+                    } else {
+                        "more"
+                    }
+                ));
+            }
+            if !within {
                 s.irregularities.push(Irregularity::new(
                     RuleId::Art901,
                     format!(

@@ -269,7 +269,21 @@ fn a_tolerance_setting_accepts_small_deviations() {
         "dis-xc",
         json!({ "shipment_no": 1, "received_on": "2026-03-02", "quantity_kg": 9900 }),
     );
-    assert!(!r.case.shipments[&1].is_illegal_traffic());
+    let s = &r.case.shipments[&1];
+    assert!(!s.is_illegal_traffic());
+    // Noted in plain words, and no review is due for it.
+    let note = s.weighing_difference.as_deref().unwrap();
+    assert!(
+        note.contains("100 kg less") && note.contains("1%"),
+        "{note}"
+    );
+    assert!(s.irregularities.is_empty());
+    let obs = wastetrail_basel::obligations(&r.case, &r.facts, r.at);
+    assert!(
+        obs.iter()
+            .all(|o| o.kind != ObligationKind::IllegalTraffic && o.kind != ObligationKind::Review),
+        "{obs:?}"
+    );
 }
 
 #[test]

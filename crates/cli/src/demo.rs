@@ -226,8 +226,17 @@ fn create(dir: &Path, listen: &str) -> anyhow::Result<Keys> {
     }
     let keys = Keys { signers };
     let registrar = keys.of("registrar")?;
+    let facts = json!({
+        "format": "wastetrail-facts/1",
+        "settings": {"quantity_tolerance_percent": DEMO_TOLERANCE_PERCENT},
+    });
+    std::fs::write(
+        dir.join(FACTS_FILE),
+        serde_json::to_string_pretty(&facts)? + "\n",
+    )
+    .context("cannot write the demo law data")?;
     let toml = format!(
-        "# wastetrail demo deployment (written by `wastetrail demo`).\n\
+        "{CONFIG_HEADER}\n\
          # The registrar's public key is the root of trust of this deployment; its private key\n\
          # is keys/registrar.pem.\n\
          listen = {listen:?}\n\
@@ -236,8 +245,11 @@ fn create(dir: &Path, listen: &str) -> anyhow::Result<Keys> {
          registrar_id = \"registrar\"\n\
          registrar_country = \"ZZ\"\n\
          registrar_name = \"Demo Registrar\"\n\
-         registrar_public_key = {rk:?}\n",
+         registrar_public_key = {rk:?}\n\
+         # A weighing difference of up to 1 % is a noted discrepancy, not illegal traffic.\n\
+         facts_file = {facts:?}\n",
         data = dir.join("data").display().to_string(),
+        facts = dir.join(FACTS_FILE).display().to_string(),
         rk = registrar.public_key().to_base64(),
     );
     std::fs::write(dir.join(CONFIG_FILE), toml).context("cannot write the demo configuration")?;
@@ -263,10 +275,69 @@ pub fn client_url(listen: &str, port: u16) -> String {
     format!("http://{host}:{port}")
 }
 
+/// Name of the demo's law-data override (the weighing tolerance) inside its directory.
+pub const FACTS_FILE: &str = "facts.json";
+/// The first line of a demo configuration: what makes a directory a demo deployment.
+const CONFIG_HEADER: &str = "# wastetrail demo deployment (written by `wastetrail demo`).";
+/// The demo's weighing tolerance (`quantity_tolerance_percent`, ART9-01): a received quantity
+/// within 1 % of the movement document is a noted discrepancy, not illegal traffic.
+pub const DEMO_TOLERANCE_PERCENT: u64 = 1;
+
+/// Removes what an unfinished demo run left in `dir` (its configuration, law data, keys and
+/// data directory), so that the next run starts clean. Only a directory whose configuration is
+/// a demo configuration and that has no manifest is touched.
+fn discard_unfinished(dir: &Path) -> anyhow::Result<bool> {
+    let config = dir.join(CONFIG_FILE);
+    if dir.join(MANIFEST_FILE).exists() || !config.exists() {
+        return Ok(false);
+    }
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    anyhow::ensure!(
+        text.starts_with(CONFIG_HEADER),
+        "{} exists but is not a demo configuration; choose another --dir",
+        config.display()
+    );
+    for sub in ["keys", "data"] {
+        let p = dir.join(sub);
+        if p.exists() {
+            std::fs::remove_dir_all(&p)
+                .with_context(|| format!("cannot remove {}", p.display()))?;
+        }
+    }
+    for f in [CONFIG_FILE, FACTS_FILE] {
+        let p = dir.join(f);
+        if p.exists() {
+            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+        }
+    }
+    Ok(true)
+}
+
 /// Runs `wastetrail demo`.
+///
+/// A deployment is complete once its manifest (`demo.json`) is written, after every case was
+/// filed. A run that fails before (port busy, disk full, a refused filing) removes what it
+/// created, and a later run that finds an unfinished deployment all the same (the process was
+/// killed) starts it anew: the demo never serves an empty or half-filed log as the demo.
 pub async fn run(opts: DemoOptions) -> anyhow::Result<()> {
+    if discard_unfinished(&opts.dir)? {
+        println!(
+            "wastetrail demo: {} held an unfinished demo deployment (no {MANIFEST_FILE}); it was removed and is created anew",
+            opts.dir.display()
+        );
+    }
     let config_path = opts.dir.join(CONFIG_FILE);
     let fresh = !config_path.exists();
+    let result = run_deployment(&opts, fresh).await;
+    if result.is_err() && fresh {
+        // Leave nothing half-created behind (best effort: the error is what matters).
+        let _ = discard_unfinished(&opts.dir);
+    }
+    result
+}
+
+async fn run_deployment(opts: &DemoOptions, fresh: bool) -> anyhow::Result<()> {
+    let config_path = opts.dir.join(CONFIG_FILE);
     // The file gets the default address; --listen applies to this run only.
     let keys = if fresh {
         create(&opts.dir, "127.0.0.1:8080")?
@@ -301,7 +372,7 @@ pub async fn run(opts: DemoOptions) -> anyhow::Result<()> {
         Vec::new()
     };
     let dir = opts.dir.canonicalize().unwrap_or(opts.dir.clone());
-    println!("wastetrail demo: serving at {url}");
+    println!("wastetrail demo: serving at {url} (Ctrl-C stops it)");
     if fresh {
         for (case, what, n) in &filed {
             println!("  case {case}: {what} ({n} statements)");

@@ -124,6 +124,25 @@ fn demo_files_its_cases_and_serves_a_verifiable_log() {
             })
             .collect();
         assert_eq!(statuses[0], "completed");
+        // The completed case is lawful by the project's own rules: the weighing difference
+        // at receipt is within the demo's tolerance, noted, and nothing is due.
+        let case1_detail = client
+            .get_json(&format!(
+                "/api/v1/cases/{}",
+                wanted[0]["case"].as_str().unwrap()
+            ))
+            .await
+            .unwrap();
+        let obligations = case1_detail["obligations"].as_array().unwrap();
+        assert!(obligations.is_empty(), "{obligations:#?}");
+        let shipment = &case1_detail["case"]["shipments"]["1"];
+        assert!(
+            shipment["weighing_difference"]
+                .as_str()
+                .is_some_and(|n| n.contains("within the weighing tolerance")),
+            "{shipment:#}"
+        );
+        assert_eq!(shipment["irregularities"], serde_json::json!([]));
         assert_ne!(statuses[1], "completed");
         assert_ne!(statuses[2], "completed");
 
@@ -200,4 +219,54 @@ fn demo_files_its_cases_and_serves_a_verifiable_log() {
         "{}",
         show(&o)
     );
+}
+
+#[test]
+fn a_failed_first_run_leaves_nothing_behind_and_the_next_run_starts_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_dir = dir.path().join("demo");
+    // The port is taken: the first run fails and removes what it created.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let o = run(&[
+        "demo",
+        "--no-serve",
+        "--listen",
+        &addr,
+        "--dir",
+        demo_dir.to_str().unwrap(),
+    ]);
+    assert_ne!(o.status.code(), Some(0), "{}", show(&o));
+    for leftover in ["wastetrail.toml", "facts.json", "keys", "data", "demo.json"] {
+        assert!(!demo_dir.join(leftover).exists(), "{leftover} left behind");
+    }
+    drop(busy);
+    // A run killed half-way leaves a deployment without its manifest: the next run discards
+    // it and files the demo anew instead of serving an empty log.
+    std::fs::create_dir_all(demo_dir.join("keys")).unwrap();
+    std::fs::write(
+        demo_dir.join("wastetrail.toml"),
+        "# wastetrail demo deployment (written by `wastetrail demo`).\nlisten = \"127.0.0.1:1\"\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "demo",
+        "--no-serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--dir",
+        demo_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("unfinished demo deployment"), "{out}");
+    assert!(out.contains("case DE-"), "{out}");
+    assert!(demo_dir.join("demo.json").exists());
+    // A directory whose configuration is not a demo's is never touched.
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("wastetrail.toml"), "listen = \"x\"\n").unwrap();
+    let o = run(&["demo", "--no-serve", "--dir", other.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(other.join("wastetrail.toml").exists());
 }
