@@ -295,6 +295,10 @@ pub struct EntryView {
     pub issued_at: String,
     /// When the log integrated it.
     pub integrated_at: String,
+    /// In the event feed: the inclusion proof of the entry in the tree of the page's
+    /// `checkpoint` (lowercase hex, RFC 9162 §2.1.3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof: Option<Vec<String>>,
 }
 
 fn entry_view(e: &EntryMeta) -> EntryView {
@@ -306,6 +310,7 @@ fn entry_view(e: &EntryMeta) -> EntryView {
         actor: e.actor.clone(),
         issued_at: e.issued_at.clone(),
         integrated_at: e.integrated_at.clone(),
+        proof: None,
     }
 }
 
@@ -457,6 +462,8 @@ pub struct EventsPage {
     pub next: u64,
     /// Current tree size.
     pub size: u64,
+    /// The signed checkpoint every entry's `proof` leads to.
+    pub checkpoint: String,
 }
 
 fn collect(w: &World, me: &Participant, after: u64, limit: usize) -> (Vec<EntryView>, u64) {
@@ -476,7 +483,33 @@ fn collect(w: &World, me: &Participant, after: u64, limit: usize) -> (Vec<EntryV
     (out, next)
 }
 
-/// The entries the caller may see after a log position (long poll with `wait`).
+/// A page of the feed with every entry's inclusion proof against the latest checkpoint.
+async fn with_proofs(
+    state: &AppState,
+    mut entries: Vec<EntryView>,
+    next: u64,
+    size: u64,
+) -> Result<EventsPage, ApiError> {
+    let cp = state.store.latest_checkpoint().await?;
+    for e in &mut entries {
+        if e.index < cp.checkpoint.size {
+            let p = state
+                .store
+                .inclusion_proof(e.index, cp.checkpoint.size)
+                .await?;
+            e.proof = Some(p.hashes.iter().map(hex::encode).collect());
+        }
+    }
+    Ok(EventsPage {
+        entries,
+        next,
+        size,
+        checkpoint: cp.note,
+    })
+}
+
+/// The entries the caller may see after a log position (long poll with `wait`), each with
+/// its inclusion proof against the page's checkpoint.
 #[utoipa::path(
     tag = "reads", security(("bearer" = []), ("cookie" = [])),
     params(EventsQuery),
@@ -506,11 +539,9 @@ pub async fn events(
             let me = caller.record(&w)?;
             let (entries, next) = collect(&w, me, after, limit);
             if !entries.is_empty() || tokio::time::Instant::now() >= deadline {
-                return Ok(web::Json(EventsPage {
-                    entries,
-                    next,
-                    size: w.size,
-                }));
+                let size = w.size;
+                drop(w);
+                return Ok(web::Json(with_proofs(&state, entries, next, size).await?));
             }
         }
         // Woken by a local append, or poll the log for other instances' appends.

@@ -249,6 +249,30 @@ async fn event_feed_pages_filters_and_long_polls() {
         assert_eq!(entries.last().unwrap()["case"], "DE-2026-A");
         assert_eq!(page["next"], n + 2);
         assert_eq!(page["size"], n + 2);
+        // Every entry comes with its inclusion proof in the tree of the page's checkpoint.
+        let cp = wastetrail_ledger::checkpoint::Checkpoint::open(
+            page["checkpoint"].as_str().unwrap().as_bytes(),
+            &app.log_key,
+        )
+        .unwrap();
+        for e in entries {
+            let lh =
+                wastetrail_ledger::merkle::hash_from_hex(e["leaf_hash"].as_str().unwrap()).unwrap();
+            let proof: Vec<_> = e["proof"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| wastetrail_ledger::merkle::hash_from_hex(h.as_str().unwrap()).unwrap())
+                .collect();
+            wastetrail_ledger::merkle::verify_inclusion(
+                &lh,
+                e["index"].as_u64().unwrap(),
+                cp.size,
+                &proof,
+                &cp.root,
+            )
+            .unwrap();
+        }
         // The auditor sees both cases.
         let page: Value = app
             .get_as(&c.auditor.id, &format!("/api/v1/events?after={n}"))
