@@ -596,6 +596,15 @@ pub fn metric(text: &str, series: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The hashes of a JSON array of lowercase hex strings (a proof).
+pub fn hashes(v: &Value) -> Vec<Hash> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| merkle::hash_from_hex(h.as_str().unwrap()).unwrap())
+        .collect()
+}
+
 /// Problem code of an answer.
 pub fn code(v: &Value) -> &str {
     v["code"].as_str().unwrap_or("")

@@ -285,12 +285,7 @@ async fn personal_data_is_erased_after_retention_and_everything_still_verifies()
             .json()
             .await
             .unwrap();
-        let proof: Vec<merkle::Hash> = p["proof"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| merkle::hash_from_hex(h.as_str().unwrap()).unwrap())
-            .collect();
+        let proof = hashes(&p["proof"]);
         let info: Value = app.get("/api/v1/log").await.json().await.unwrap();
         let root = merkle::hash_from_hex(info["root"].as_str().unwrap()).unwrap();
         merkle::verify_inclusion(&lh, p["index"].as_u64().unwrap(), size, &proof, &root).unwrap();

@@ -107,12 +107,7 @@ async fn checkpoint_log_info_tiles_and_proofs() {
             .json()
             .await
             .unwrap();
-        let proof: Vec<merkle::Hash> = p["proof"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| merkle::hash_from_hex(h.as_str().unwrap()).unwrap())
-            .collect();
+        let proof = hashes(&p["proof"]);
         merkle::verify_consistency(5, size, &proof, &merkle::root(&leaves[..5]), &cp.root).unwrap();
 
         // Bad queries are problems, not crashes.

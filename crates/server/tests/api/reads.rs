@@ -258,12 +258,7 @@ async fn event_feed_pages_filters_and_long_polls() {
         for e in entries {
             let lh =
                 wastetrail_ledger::merkle::hash_from_hex(e["leaf_hash"].as_str().unwrap()).unwrap();
-            let proof: Vec<_> = e["proof"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| wastetrail_ledger::merkle::hash_from_hex(h.as_str().unwrap()).unwrap())
-                .collect();
+            let proof = hashes(&e["proof"]);
             wastetrail_ledger::merkle::verify_inclusion(
                 &lh,
                 e["index"].as_u64().unwrap(),
