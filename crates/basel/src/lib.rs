@@ -57,6 +57,10 @@ pub use body::{Body, ParticipantKind, StatementType};
 pub use case::{Case, Phase};
 pub use facts::{CountryCode, Facts};
 pub use filing::Filing;
+
+/// The case id of every registry statement (`participant.registered`, `key.added`,
+/// `key.revoked`): the registry is one hash chain of its own, and no case may use this id.
+pub const REGISTRY_CASE: &str = "registry";
 pub use json::check_contact;
 pub use registry::{Participant, Registry};
 pub use rules::{Deadlines, apply, may_start, obligations, obligations_with};

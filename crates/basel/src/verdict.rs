@@ -448,7 +448,8 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    pub(crate) fn new(rule_id: RuleId, message: impl Into<String>) -> Self {
+    /// A refusal under `rule_id` (its citation filled in) with one plain sentence.
+    pub fn new(rule_id: RuleId, message: impl Into<String>) -> Self {
         Refusal {
             rule_id,
             citation: rule_id.citation(),

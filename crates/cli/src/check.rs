@@ -16,7 +16,7 @@ use wastetrail_basel::body::KeyInfo;
 use wastetrail_basel::facts::FactsError;
 use wastetrail_basel::{
     Body, Case, CountryCode, Decision, Facts, Filing, Obligation, Outcome as CheckOutcome,
-    ParticipantKind, Reason, Refusal, Registry, StatementType, apply, may_start, obligations,
+    ParticipantKind, Reason, Refusal, Registry, StatementType, may_start, obligations,
 };
 
 use crate::case_file::{CaseFile, Fault, Question, RawParticipant};
@@ -63,12 +63,30 @@ pub fn evaluate(file: &CaseFile) -> anyhow::Result<Report> {
     let mut case = Case::new(file.case.clone());
     let mut applied = 0;
     for (index, (filing, statement)) in filings.iter().zip(&file.statements).enumerate() {
-        match apply(&case, filing, &registry, &facts, statement.at) {
-            Ok(next) => {
-                case = next;
+        // The decision half of the one admission path (a case file has no signatures and no
+        // hash chain: it starts at the first statement of the case).
+        let decided = wastetrail_verify::decide(
+            &registry,
+            Some(&case),
+            None,
+            None,
+            filing,
+            &facts,
+            statement.at,
+        );
+        match decided {
+            Ok(wastetrail_verify::Effect::Case(next)) => {
+                case = *next;
                 applied += 1;
             }
-            Err(refusal) => {
+            Ok(wastetrail_verify::Effect::Registry { .. }) => {
+                return Err(Fault::at(
+                    format!("statements[{index}].type"),
+                    "registry statements do not belong in a case file (list participants instead)",
+                )
+                .into());
+            }
+            Err(wastetrail_verify::Refusal::Rule(refusal)) => {
                 let at = file.question.at();
                 return Ok(Report {
                     title: file.title.clone(),
@@ -87,6 +105,10 @@ pub fn evaluate(file: &CaseFile) -> anyhow::Result<Report> {
                     applied,
                     data_version: facts.data_version(),
                 });
+            }
+            Err(other) => {
+                // Without signatures and chains only a rule can refuse; anything else is a bug.
+                return Err(anyhow::anyhow!("statement {index}: {other}"));
             }
         }
     }

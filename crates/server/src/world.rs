@@ -20,10 +20,9 @@ use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::merkle::Hash;
 use wastetrail_ledger::statement::{Leaf, SignedStatement};
 use wastetrail_store::{Entry, LedgerStore, Store, StoreError};
+use wastetrail_verify::Effect;
 
-/// The `case` value of every registry statement (`participant.registered`, `key.added`,
-/// `key.revoked`). Registry statements form one hash chain of their own.
-pub const REGISTRY_CASE: &str = "registry";
+pub use wastetrail_basel::REGISTRY_CASE;
 
 /// What the view remembers of every entry.
 #[derive(Clone, Debug)]
@@ -281,50 +280,68 @@ impl World {
         self.by_leaf_hash.entry(leaf_hash).or_insert(index);
         let at = leaf.integrated_at.datetime();
         let mut applied = false;
-        if let (Some(kind), Some(body)) = (StatementType::parse(st.kind()), body) {
-            let filing = Filing::new(kind, st.case(), st.actor(), st.issued_at().datetime(), body);
-            if kind.is_registry() {
-                if let Ok(next) = self.registry.apply(&filing, at) {
-                    if let Some(target) = registry_target(&filing) {
-                        self.participant_versions.insert(target, leaf_hash);
-                    }
-                    self.registry = next;
+        if let Some(body) = body {
+            // The one admission path, as the server ran it when appending: signature, key
+            // window, prev, registry or Basel rules at the leaf's integration time.
+            let head = self.head_of(st.case());
+            let case = self.cases.get(st.case()).map(|c| &c.case);
+            let movement_verdict = (st.kind() == "movement.started")
+                .then(|| {
+                    let filing = Filing::new(
+                        StatementType::MovementStarted,
+                        st.case(),
+                        st.actor(),
+                        st.issued_at().datetime(),
+                        body.clone(),
+                    );
+                    movement_start(&filing)
+                })
+                .flatten()
+                .map(|(no, start)| {
+                    let verdict = match case {
+                        Some(c) => wastetrail_basel::may_start(c, no, facts, start),
+                        None => {
+                            wastetrail_basel::may_start(&Case::new(st.case()), no, facts, start)
+                        }
+                    };
+                    (no, verdict)
+                });
+            match wastetrail_verify::admit(&self.registry, case, head, &signed, body, facts, at) {
+                Ok(admitted) => {
                     applied = true;
+                    match admitted.effect {
+                        Effect::Registry { registry, target } => {
+                            if let Some(target) = target {
+                                self.participant_versions.insert(target, leaf_hash);
+                            }
+                            self.registry = registry;
+                        }
+                        Effect::Case(next) => {
+                            if let Some((shipment_no, verdict)) = movement_verdict {
+                                self.movements.insert(
+                                    leaf_hash,
+                                    MovementInfo {
+                                        index,
+                                        case: st.case().to_owned(),
+                                        shipment_no,
+                                        verdict,
+                                    },
+                                );
+                            }
+                            let cs = self.cases.entry(st.case().to_owned()).or_insert_with(|| {
+                                CaseState {
+                                    case: Case::new(st.case()),
+                                    head: leaf_hash,
+                                    entries: Vec::new(),
+                                    filers: BTreeSet::new(),
+                                }
+                            });
+                            cs.case = *next;
+                        }
+                    }
                 }
-            } else {
-                let base = self
-                    .cases
-                    .get(st.case())
-                    .map(|c| c.case.clone())
-                    .unwrap_or_else(|| Case::new(st.case()));
-                let movement_verdict = (kind == StatementType::MovementStarted)
-                    .then(|| movement_start(&filing))
-                    .flatten()
-                    .map(|(no, start)| (no, wastetrail_basel::may_start(&base, no, facts, start)));
-                if let Ok(next) = wastetrail_basel::apply(&base, &filing, &self.registry, facts, at)
-                {
-                    if let Some((shipment_no, verdict)) = movement_verdict {
-                        self.movements.insert(
-                            leaf_hash,
-                            MovementInfo {
-                                index,
-                                case: st.case().to_owned(),
-                                shipment_no,
-                                verdict,
-                            },
-                        );
-                    }
-                    let cs = self
-                        .cases
-                        .entry(st.case().to_owned())
-                        .or_insert_with(|| CaseState {
-                            case: Case::new(st.case()),
-                            head: leaf_hash,
-                            entries: Vec::new(),
-                            filers: BTreeSet::new(),
-                        });
-                    cs.case = next;
-                    applied = true;
+                Err(r) => {
+                    tracing::error!(index, code = r.code(), refusal = %r, "the log holds an entry the admission path refuses");
                 }
             }
         }
@@ -367,19 +384,7 @@ impl World {
     }
 }
 
-/// The participant a registry filing changes.
-pub fn registry_target(filing: &Filing) -> Option<String> {
-    let key = match filing.kind {
-        StatementType::ParticipantRegistered => "id",
-        StatementType::KeyAdded | StatementType::KeyRevoked => "participant",
-        _ => return None,
-    };
-    filing
-        .body
-        .get(key)
-        .and_then(|v| v.as_str())
-        .map(str::to_owned)
-}
+pub use wastetrail_verify::admission::registry_target;
 
 /// Shipment number and start time (UTC midnight of `started_on`) of a movement document body.
 pub fn movement_start(filing: &Filing) -> Option<(u32, OffsetDateTime)> {

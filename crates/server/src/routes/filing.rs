@@ -6,18 +6,16 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use wastetrail_basel::{Filing, RuleId, StatementType};
 use wastetrail_ledger::merkle::Hash;
-use wastetrail_ledger::statement::{
-    Leaf, ParticipantPublicKey, SignedStatement, StatementError, Submission, Timestamp,
-};
+use wastetrail_ledger::statement::{Leaf, SignedStatement, StatementError, Submission, Timestamp};
 use wastetrail_store::LedgerStore;
+use wastetrail_verify::{Effect, Refusal};
 
 use crate::ledger_writer::{AppendRequest, Precondition, ProjectionWrite, WriteError};
 use crate::problem::{ApiError, Problem};
 use crate::routes::public::hexes;
 use crate::state::{AppState, Caller};
-use crate::world::{REGISTRY_CASE, World, may_see, registry_target, statement_digest};
+use crate::world::{REGISTRY_CASE, World, may_see, statement_digest};
 
 /// A submission: the statement as signed by its actor and the disclosure of its body
 /// (`wastetrail_ledger::statement::Submission`; docs/ledger-format.md §3, §3a).
@@ -239,27 +237,9 @@ fn decide(
 ) -> Result<Decided, ApiError> {
     let signed: &SignedStatement = &submission.signed;
     let st = &signed.statement;
-    let actor = w.registry.get(st.actor()).ok_or_else(|| {
-        unprocessable(
-            "unknown_participant",
-            format!("{} is not registered.", st.actor()),
-        )
-    })?;
-    let key = actor
-        .keys
-        .iter()
-        .find(|k| k.key_id == st.key().as_str())
-        .ok_or_else(|| {
-            unprocessable(
-                "unknown_key",
-                format!("{} has no registered key {}.", st.actor(), st.key()),
-            )
-        })?;
-    let pk = ParticipantPublicKey::parse_base64(&key.public_key).map_err(ApiError::internal)?;
-    signed
-        .verify(&pk)
-        .map_err(|e| unprocessable("bad_signature", e.to_string()))?;
     let now = Timestamp::now();
+    // The one check of the server's own clock (a replay has none): the signer's time must be
+    // close to the log's.
     let skew = (now.unix() - st.issued_at().unix()).unsigned_abs();
     if skew > state.config.max_clock_skew.as_secs() {
         return Err(unprocessable(
@@ -271,84 +251,36 @@ fn decide(
             ),
         ));
     }
-    let (issued, at) = (st.issued_at().datetime(), now.datetime());
-    if !key.valid_at(issued) || !key.valid_at(at) {
-        return Err(unprocessable(
-            "key_not_valid",
-            format!(
-                "Key {} of {} is not valid at {} (not yet valid, expired or revoked).",
-                st.key(),
-                st.actor(),
-                if key.valid_at(issued) {
-                    now
-                } else {
-                    st.issued_at()
-                }
-            ),
-        ));
-    }
-    let kind = StatementType::parse(st.kind()).ok_or_else(|| {
-        ApiError::rule(
-            RuleId::Case02,
-            format!("{} is not a known statement type.", st.kind()),
-        )
-    })?;
-    if kind.is_registry() != (st.case() == REGISTRY_CASE) {
-        return Err(ApiError::rule(
-            RuleId::Case02,
-            if kind.is_registry() {
-                format!("Registry statements use the case \"{REGISTRY_CASE}\".")
-            } else {
-                format!("The case id \"{REGISTRY_CASE}\" is reserved for registry statements.")
-            },
-        ));
-    }
     let head = w.head_of(st.case());
-    if st.prev().copied() != head {
-        // The head is news only to those who may see the case (privacy: a head links the
-        // case's entries in the log).
-        let visible = st.case() == REGISTRY_CASE
-            || w.cases.get(st.case()).is_some_and(|cs| may_see(actor, cs));
-        return Err(if visible {
-            ApiError::stale_prev(head.map(hex::encode))
-        } else {
-            ApiError::stale_prev_hidden()
-        });
-    }
-    let filing = Filing::new(
-        kind,
-        st.case(),
-        st.actor(),
-        st.issued_at().datetime(),
+    let admitted = wastetrail_verify::admit(
+        &w.registry,
+        w.cases.get(st.case()).map(|c| &c.case),
+        head,
+        signed,
         submission.disclosure.body_value(),
-    );
+        &state.facts,
+        now.datetime(),
+    )
+    .map_err(|r| refusal(w, st, r))?;
+    let kind = admitted.kind;
     // The projection rows that follow from the entry.
     let mut writes = Vec::new();
-    if kind.is_registry() {
-        let next = w
-            .registry
-            .apply(&filing, at)
-            .map_err(|r| ApiError::refusal(&r))?;
-        if let Some(target) = registry_target(&filing)
-            && let Some(p) = next.get(&target)
-        {
-            writes.push((
-                format!("participant/{target}"),
-                serde_json::to_vec(p).map_err(ApiError::internal)?,
-            ));
+    match &admitted.effect {
+        Effect::Registry { registry, target } => {
+            if let Some(p) = target
+                .as_ref()
+                .and_then(|t| registry.get(t).map(|p| (t, p)))
+            {
+                writes.push((
+                    format!("participant/{}", p.0),
+                    serde_json::to_vec(p.1).map_err(ApiError::internal)?,
+                ));
+            }
         }
-    } else {
-        let base = w
-            .cases
-            .get(st.case())
-            .map(|c| c.case.clone())
-            .unwrap_or_else(|| wastetrail_basel::Case::new(st.case()));
-        let next = wastetrail_basel::apply(&base, &filing, &w.registry, &state.facts, at)
-            .map_err(|r| ApiError::refusal(&r))?;
-        writes.push((
+        Effect::Case(next) => writes.push((
             format!("case/{}", st.case()),
-            serde_json::to_vec(&next).map_err(ApiError::internal)?,
-        ));
+            serde_json::to_vec(next).map_err(ApiError::internal)?,
+        )),
     }
     let leaf = Leaf::new(signed.clone(), now);
     let entry = leaf.to_bytes().map_err(|e| match e {
@@ -416,6 +348,26 @@ fn decide(
         },
         integrated_at: now.to_string(),
     })
+}
+
+/// The API problem of a refused admission. A stale `prev` names the head only to those who
+/// may see the case (a head links the case's entries in the log: docs/privacy.md).
+fn refusal(w: &World, st: &wastetrail_ledger::statement::Statement, r: Refusal) -> ApiError {
+    match r {
+        Refusal::Rule(r) => ApiError::refusal(&r),
+        Refusal::StalePrev { head } => {
+            let visible = st.case() == REGISTRY_CASE
+                || w.registry.get(st.actor()).is_some_and(|actor| {
+                    w.cases.get(st.case()).is_some_and(|cs| may_see(actor, cs))
+                });
+            if visible {
+                ApiError::stale_prev(head.map(hex::encode))
+            } else {
+                ApiError::stale_prev_hidden()
+            }
+        }
+        other => unprocessable(other.code(), other.to_string()),
+    }
 }
 
 /// The receipt of the entry at `index` (for repeated statements), with a proof against the
