@@ -50,6 +50,60 @@ pub enum Command {
     /// Exit status: 0 written, 1 the server's data does not verify, 2 invalid input,
     /// 3 the server could not be reached or failed.
     Export(ExportArgs),
+    /// Copy a log into a static C2SP tlog-tiles mirror (checkpoint, hash tiles, and with an
+    /// auditor's or participant's key the entry bundles and disclosures it may read).
+    ///
+    /// Exit status: 0 written, 1 the server's checkpoint does not verify, 2 invalid input,
+    /// 3 the server could not be reached or failed.
+    Mirror(MirrorArgs),
+    /// Verify a tiles mirror offline with the log key (and registrar key) you trust.
+    ///
+    /// Exit status: 0 verified, 1 a fault (the first one is located: check, file, leaf index,
+    /// case, statement type, rule), 2 cannot verify (unreadable input, missing trusted key).
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `wastetrail mirror`.
+#[derive(Debug, Args)]
+pub struct MirrorArgs {
+    /// The server, e.g. http://127.0.0.1:8080.
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// The mirror directory (created if missing; a second run adds only what is new).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The log key the server must have (note verifier key).
+    #[arg(long, value_name = "VKEY")]
+    pub log_key: Option<String>,
+    /// Log in with this key to mirror the entries and disclosures it may read.
+    #[arg(long, value_name = "KEY.pem", requires = "participant")]
+    pub key: Option<PathBuf>,
+    /// The participant id of --key.
+    #[arg(long, value_name = "ID", requires = "key")]
+    pub participant: Option<String>,
+}
+
+/// Arguments of `wastetrail verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The mirror directory (as `wastetrail mirror` writes it).
+    pub dir: PathBuf,
+    /// The log key you trust (note verifier key, e.g. from the operator's announcement).
+    #[arg(long, value_name = "VKEY")]
+    pub log_key: String,
+    /// The registrar's public key you trust (base64, or a file holding it): without it only
+    /// the tree is checked, not signatures or rules.
+    #[arg(long, value_name = "KEY")]
+    pub registrar_key: Option<String>,
+    /// The registrar's participant id.
+    #[arg(long, value_name = "ID", default_value = "registrar")]
+    pub registrar_id: String,
+    /// The registrar's country (the server's `registrar_country`).
+    #[arg(long, value_name = "CC", default_value = "ZZ")]
+    pub registrar_country: String,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `wastetrail serve`.
@@ -176,6 +230,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Keygen(args) => commands::keygen(&args),
         Command::File(args) => commands::file(args),
         Command::Export(args) => commands::export(args),
+        Command::Mirror(args) => commands::mirror(args),
+        Command::Verify(args) => commands::verify(&args),
     }
 }
 

@@ -354,6 +354,13 @@ impl Client {
         }
     }
 
+    /// The status and bytes of `GET path` (with the session, if any), whatever the status.
+    pub async fn get_raw(&self, path: &str) -> Result<(u16, Vec<u8>), ClientError> {
+        let resp = self.get(path).send().await?;
+        let status = resp.status().as_u16();
+        Ok((status, resp.bytes().await?.to_vec()))
+    }
+
     /// A JSON read (`GET path`) with the session, if any.
     pub async fn get_json(&self, path: &str) -> Result<Value, ClientError> {
         json_of(self.get(path).send().await?).await

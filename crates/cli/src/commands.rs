@@ -374,3 +374,85 @@ async fn export_async(args: ExportArgs) -> ExitCode {
     }
     ExitCode::from(EXIT_OK)
 }
+
+/// `wastetrail mirror`.
+pub fn mirror(args: crate::cli::MirrorArgs) -> ExitCode {
+    let login = match (&args.key, &args.participant) {
+        (Some(k), Some(p)) => match keys::read_signer(k) {
+            Ok(s) => Some((p.clone(), s)),
+            Err(e) => return fail(EXIT_INVALID, &e),
+        },
+        _ => None,
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return fail(EXIT_UNAVAILABLE, &e),
+    };
+    let result = rt.block_on(async {
+        let mut client = Client::connect(&args.server, args.log_key.as_deref()).await?;
+        if let Some((p, s)) = &login {
+            client
+                .login(p, s)
+                .await
+                .with_context(|| format!("login of {p}"))?;
+        }
+        crate::audit::mirror(&client, &args.out).await
+    });
+    match result {
+        Ok(s) => {
+            println!(
+                "mirrored a log of {} entries into {}: {} hash tiles and {} entry bundles fetched, {} disclosures{}",
+                s.size,
+                args.out.display(),
+                s.tiles_fetched,
+                s.bundles_fetched,
+                s.disclosures,
+                if s.entries {
+                    ""
+                } else {
+                    " (entry bundles are for auditors: this mirror holds hash tiles only)"
+                }
+            );
+            ExitCode::from(EXIT_OK)
+        }
+        Err(e) => {
+            let code = match e.downcast_ref::<ClientError>() {
+                Some(ClientError::Verification(_)) => EXIT_REFUSED,
+                Some(ClientError::Invalid(_)) => EXIT_INVALID,
+                _ if crate::audit::is_unavailable(&e) => EXIT_UNAVAILABLE,
+                _ => EXIT_INVALID,
+            };
+            fail(code, &e)
+        }
+    }
+}
+
+/// `wastetrail verify`.
+pub fn verify(args: &crate::cli::VerifyArgs) -> ExitCode {
+    let trust = match crate::audit::trust(&crate::audit::TrustArgs {
+        log_key: &args.log_key,
+        registrar_key: args.registrar_key.as_deref(),
+        registrar_id: &args.registrar_id,
+        registrar_country: &args.registrar_country,
+    }) {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_INVALID, &e),
+    };
+    let report = match crate::audit::verify_dir(&args.dir, &trust) {
+        Ok(r) => r,
+        Err(e) => return fail(EXIT_INVALID, &e),
+    };
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(t) => println!("{t}"),
+            Err(e) => return fail(EXIT_INVALID, &anyhow::Error::from(e)),
+        }
+    } else {
+        print!("{}", crate::audit::summary(&args.dir, &report));
+    }
+    ExitCode::from(if report.fault.is_some() {
+        EXIT_REFUSED
+    } else {
+        EXIT_OK
+    })
+}

@@ -32,6 +32,7 @@
 //! 4 receipt does not verify. `export`: 0 written, 1 data does not verify, 2 invalid input,
 //! 3 server unreachable or failing. `serve`, `demo`: 1 when they cannot start or fail.
 
+pub mod audit;
 mod case_file;
 mod check;
 pub mod cli;

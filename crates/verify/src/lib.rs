@@ -8,8 +8,14 @@
 //! for every entry, and `wastetrail check` calls its decision half for case files: the server
 //! admits exactly what a replay accepts, by construction.
 //!
-//! **What it is not (yet):** the offline verifier of whole logs, tiles mirrors and evidence
-//! files (`wastetrail verify`) is built on this crate by a later change. It does no I/O and has
+//! It also verifies a whole log read from a C2SP tlog-tiles mirror ([`log::verify`],
+//! [`log::DirSource`]): the checkpoint with the trusted log key, every leaf, hash tile and the
+//! root, every disclosure against its commitment, and the admission of every statement
+//! replayed in order — at the full level where bodies are disclosed, signatures and chains
+//! where they are not.
+//!
+//! **What it is not (yet):** witness quorums, consistency with a saved checkpoint, evidence
+//! files and QR payloads, chain-of-custody reports and findings come with later changes. It does no I/O and has
 //! no database, network or async runtime in its build graph (a test reads `cargo metadata` to
 //! keep it so): an auditor's verifier cannot reach either.
 //!
@@ -17,5 +23,7 @@
 //! (`docs/ledger-format.md`); bodies as `wastetrail-basel` parses them.
 
 pub mod admission;
+pub mod log;
 
 pub use admission::{Admitted, Effect, Refusal, admit, authenticate, decide};
+pub use log::{DirSource, Fault, Level, LogSource, Registrar, Report, Trust, verify};

@@ -1,0 +1,197 @@
+//! `wastetrail mirror` and `wastetrail verify`: the auditor's copy of a log and its offline
+//! check.
+//!
+//! A **mirror** is a static C2SP tlog-tiles directory — `checkpoint`, `tile/<L>/<N>[.p/<W>]`,
+//! `tile/entries/<N>[.p/<W>]` — that any web server can serve and any tlog-tiles client can
+//! read, plus `disclosures/<N>[.p/<W>]` (JSON arrays of `{"index", "disclosure"}`) with the
+//! bodies the mirroring key is entitled to. It is written one tile at a time (constant
+//! memory), full tiles are never fetched twice (a second run fetches only what is new), and
+//! the checkpoint is written last, so a mirror never names a tree it does not hold.
+//! `wastetrail verify DIR` checks it with `wastetrail_verify::log::verify`.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use wastetrail_basel::{CountryCode, Facts};
+use wastetrail_ledger::note::NoteVerifier;
+use wastetrail_ledger::statement::ParticipantPublicKey;
+use wastetrail_ledger::tiles::{self, EntryBundleId};
+use wastetrail_verify::{DirSource, Level, Registrar, Report, Trust};
+
+use crate::client::{Client, ClientError};
+
+/// What a mirror run wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MirrorSummary {
+    /// Tree size of the mirrored checkpoint.
+    pub size: u64,
+    /// Hash tiles fetched (full tiles already present are not fetched again).
+    pub tiles_fetched: u64,
+    /// Entry bundles fetched.
+    pub bundles_fetched: u64,
+    /// Whether entry bundles could be read (auditors only).
+    pub entries: bool,
+    /// Disclosures written.
+    pub disclosures: u64,
+}
+
+fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    // Written beside, then renamed: a crash never leaves half a tile under its name.
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Mirrors the log of `client` (logged in or not) into `out`.
+pub async fn mirror(client: &Client, out: &Path) -> anyhow::Result<MirrorSummary> {
+    let (note, cp) = client.checkpoint().await.context("the checkpoint")?;
+    let mut summary = MirrorSummary {
+        size: cp.size,
+        entries: true,
+        ..MirrorSummary::default()
+    };
+    for id in tiles::tiles_for_size(cp.size) {
+        let rel = id.path();
+        if id.is_full() && out.join(&rel).is_file() {
+            continue;
+        }
+        let bytes = fetch(client, &rel).await?;
+        write_file(out, &rel, &bytes)?;
+        summary.tiles_fetched += 1;
+    }
+    for id in tiles::entry_bundles_for_size(cp.size) {
+        let rel = id.path();
+        let have = id.width == 256 && out.join(&rel).is_file();
+        if summary.entries && !have {
+            match client.get_raw(&format!("/{rel}")).await? {
+                (200, bytes) => {
+                    write_file(out, &rel, &bytes)?;
+                    summary.bundles_fetched += 1;
+                }
+                (401 | 403, _) => summary.entries = false,
+                (status, _) => anyhow::bail!("GET /{rel} answered {status}"),
+            }
+        }
+        if client.token().is_some() {
+            summary.disclosures += mirror_disclosures(client, out, id).await?;
+        }
+    }
+    write_file(out, "checkpoint", note.as_bytes())?;
+    Ok(summary)
+}
+
+async fn fetch(client: &Client, rel: &str) -> anyhow::Result<Vec<u8>> {
+    match client.get_raw(&format!("/{rel}")).await? {
+        (200, bytes) => Ok(bytes),
+        (status, _) => anyhow::bail!("GET /{rel} answered {status}"),
+    }
+}
+
+async fn mirror_disclosures(client: &Client, out: &Path, id: EntryBundleId) -> anyhow::Result<u64> {
+    let page = client
+        .get_json(&format!(
+            "/api/v1/disclosures?start={}&limit={}",
+            id.index * 256,
+            id.width
+        ))
+        .await
+        .with_context(|| format!("the disclosures of {}", id.path()))?;
+    let items = page.as_array().cloned().unwrap_or_default();
+    let n = items.len() as u64;
+    if n > 0 {
+        let bytes = serde_json::to_vec(&serde_json::Value::Array(items))?;
+        write_file(out, &DirSource::disclosures_path(id), &bytes)?;
+    }
+    Ok(n)
+}
+
+/// What `wastetrail verify` trusts, from its options.
+pub struct TrustArgs<'a> {
+    /// The log's verifier key (vkey).
+    pub log_key: &'a str,
+    /// The registrar's public key (base64, or a file holding it).
+    pub registrar_key: Option<&'a str>,
+    /// The registrar's participant id.
+    pub registrar_id: &'a str,
+    /// The registrar's country.
+    pub registrar_country: &'a str,
+}
+
+/// Builds the trust anchors; an error is a missing or unreadable trusted key (exit 2).
+pub fn trust(args: &TrustArgs<'_>) -> anyhow::Result<Trust> {
+    let log_key = NoteVerifier::parse(args.log_key.trim())
+        .context("--log-key is not a note verifier key (name+hex8+base64)")?;
+    let registrar = match args.registrar_key {
+        None => None,
+        Some(k) => {
+            let text = if Path::new(k).is_file() {
+                std::fs::read_to_string(k).with_context(|| format!("cannot read {k}"))?
+            } else {
+                k.to_owned()
+            };
+            Some(Registrar {
+                id: args.registrar_id.to_owned(),
+                key: ParticipantPublicKey::parse_base64(text.trim()).context(
+                    "--registrar-key is not a base64 Ed25519 public key (or a file holding one)",
+                )?,
+                country: CountryCode::parse(args.registrar_country)
+                    .map_err(|e| anyhow::anyhow!("--registrar-country: {e}"))?,
+            })
+        }
+    };
+    Ok(Trust { log_key, registrar })
+}
+
+/// Verifies the mirror in `dir`.
+pub fn verify_dir(dir: &Path, trust: &Trust) -> anyhow::Result<Report> {
+    anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
+    let facts = Facts::try_builtin().map_err(|e| anyhow::anyhow!("law data: {e}"))?;
+    Ok(wastetrail_verify::verify(
+        &DirSource::new(dir),
+        trust,
+        &facts,
+    )?)
+}
+
+/// The plain-words summary of a report.
+pub fn summary(dir: &Path, r: &Report) -> String {
+    let count = |l: Level| r.cases.values().filter(|x| **x == l).count();
+    let mut s = format!(
+        "{}: log of {} entries, root {}\n  checked: {} leaves, {} hash tiles, {} signatures, {} disclosures\n  cases: {} at the full level (rules replayed), {} public (signatures and chains), {} integrity only\n",
+        dir.display(),
+        r.size,
+        r.root,
+        r.leaves,
+        r.tiles,
+        r.signatures,
+        r.disclosures,
+        count(Level::Full),
+        count(Level::Public),
+        count(Level::Integrity),
+    );
+    s.push_str(match r.level {
+        Level::Full => "  level: full (tree, signatures, chains and the Basel rules replayed)\n",
+        Level::Public => "  level: public for some cases (their bodies were not disclosed to this mirror)\n",
+        Level::Integrity => "  level: integrity (the tree and its signed root; no leaves, bodies or registrar key)\n",
+    });
+    match &r.fault {
+        None => s.push_str("verified: no fault\n"),
+        Some(f) => s.push_str(&format!("FAULT: {f}\n")),
+    }
+    s
+}
+
+/// True when an error came from the server side (exit 3) rather than from this machine.
+pub fn is_unavailable(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<ClientError>(),
+        Some(ClientError::Transport(_))
+            | Some(ClientError::Problem(_))
+            | Some(ClientError::Unexpected { .. })
+    )
+}

@@ -1,0 +1,137 @@
+//! End-to-end: `wastetrail demo`, then `wastetrail mirror` (as the auditor, and anonymously)
+//! and `wastetrail verify DIR` with the demo's log key and registrar key: exit 0 with every
+//! case verified at the full level; one flipped byte in a file of the mirror: exit 1 naming
+//! the place.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+use serde_json::Value;
+use wastetrail::keys::read_signer;
+use wastetrail_ledger::note::NoteSigner;
+
+fn verify(dir: &Path, vkey: &str, registrar: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "verify",
+        dir.to_str().unwrap(),
+        "--log-key",
+        vkey,
+        "--registrar-key",
+        registrar,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn mirror_then_verify_and_every_flipped_byte_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_dir = dir.path().join("demo");
+    let mut cmd = bin();
+    cmd.args(["demo", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(&demo_dir);
+    let proc = spawn_until_url(
+        cmd,
+        "serving at ",
+        &dir.path().join("demo.err"),
+        Duration::from_secs(120),
+    );
+    let url = proc.url.clone();
+    let log_key = std::fs::read_to_string(demo_dir.join("data/log.key")).unwrap();
+    let vkey = NoteSigner::parse(log_key.trim())
+        .unwrap()
+        .verifier()
+        .to_vkey();
+    let registrar = read_signer(&demo_dir.join("keys/registrar.pem"))
+        .unwrap()
+        .public_key()
+        .to_base64();
+
+    let mirror = dir.path().join("mirror");
+    let o = run(&[
+        "mirror",
+        "--server",
+        &url,
+        "--out",
+        mirror.to_str().unwrap(),
+        "--log-key",
+        &vkey,
+        "--key",
+        demo_dir.join("keys/auditor.pem").to_str().unwrap(),
+        "--participant",
+        "auditor",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    drop(proc);
+
+    let o = verify(&mirror, &vkey, &registrar, &["--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(r["fault"].is_null(), "{r:#}");
+    let size = r["size"].as_u64().unwrap();
+    assert_eq!(r["leaves"].as_u64(), Some(size));
+    assert_eq!(r["signatures"].as_u64(), Some(size));
+    assert_eq!(r["disclosures"].as_u64(), Some(size));
+    let cases = r["cases"].as_object().unwrap();
+    assert_eq!(cases.len(), 3, "{r:#}");
+    assert!(cases.values().all(|l| l == "full"), "{r:#}");
+    let o = verify(&mirror, &vkey, &registrar, &[]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("verified: no fault"),
+        "{}",
+        show(&o)
+    );
+
+    // One flipped byte in any file of the mirror: exit 1 and the place.
+    let files = [
+        format!("tile/entries/000.p/{size}"),
+        format!("tile/0/000.p/{size}"),
+        format!("disclosures/000.p/{size}"),
+        "checkpoint".to_owned(),
+    ];
+    for rel in &files {
+        let copy = dir.path().join(format!("copy-{}", rel.replace('/', "_")));
+        copy_dir(&mirror, &copy);
+        let p = copy.join(rel);
+        let mut b = std::fs::read(&p).unwrap();
+        let at = b.len() / 2;
+        b[at] ^= 0x01;
+        std::fs::write(&p, b).unwrap();
+        let o = verify(&copy, &vkey, &registrar, &[]);
+        assert_eq!(o.status.code(), Some(1), "{rel}: {}", show(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("FAULT"), "{rel}: {out}");
+        assert!(
+            out.contains(rel.as_str()) || out.contains("at leaf"),
+            "{rel}: the place is named: {out}"
+        );
+    }
+
+    // A wrong trusted key cannot verify the checkpoint; a missing key cannot verify at all.
+    let other = NoteSigner::generate("demo.wastetrail.example/log")
+        .0
+        .verifier()
+        .to_vkey();
+    let o = verify(&mirror, &other, &registrar, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let o = run(&["verify", mirror.to_str().unwrap(), "--log-key", "not-a-key"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}

@@ -1,0 +1,599 @@
+//! Verification of a whole log read through a [`LogSource`] (a C2SP tlog-tiles mirror
+//! directory: [`DirSource`]), streaming once through its entry bundles.
+//!
+//! Checks, each named in a [`Fault`] when it fails (the first fault stops the run):
+//! `checkpoint` (signed note opened with the log key the auditor trusts, never one taken from
+//! the input), `leaf` (canonical RFC 8785 bytes of a wastetrail leaf), `tile` (every hash
+//! tile equals the hashes recomputed from the leaves), `root` (the Merkle root of all leaves is
+//! the checkpoint's), `disclosure` (a disclosed body matches its statement's commitment),
+//! `admission` (the one admission path: signature, key window, `prev`, registry and Basel
+//! rules — at the **full** level, with the bodies) or `signature`/`prev` (at the **public**
+//! level, without a case's bodies: the signature with the actor's key valid at the time, and
+//! the case's hash chain).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+use wastetrail_basel::body::KeyInfo;
+use wastetrail_basel::{Case, CountryCode, Facts, Registry};
+use wastetrail_ledger::checkpoint::Checkpoint;
+use wastetrail_ledger::disclosure::Disclosure;
+use wastetrail_ledger::merkle::{self, CompactRange, Hash};
+use wastetrail_ledger::note::NoteVerifier;
+use wastetrail_ledger::statement::{Leaf, ParticipantPublicKey};
+use wastetrail_ledger::tiles::{self, EntryBundleId, TileId};
+
+use crate::admission::{Effect, REGISTRY_CASE, admit, authenticate};
+
+/// Reading a log failed (not a fault of the log: the input is missing or unreadable).
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct SourceError {
+    /// What could not be read.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Where a log is read from: the C2SP tlog-tiles paths of one log, plus the disclosures a
+/// participant or auditor was given beside them.
+pub trait LogSource {
+    /// The signed checkpoint note (`checkpoint`).
+    fn checkpoint(&self) -> Result<Vec<u8>, SourceError>;
+    /// A hash tile (`tile/<L>/<N>[.p/<W>]`), `None` when the source does not hold it.
+    fn tile(&self, id: TileId) -> Result<Option<Vec<u8>>, SourceError>;
+    /// An entry bundle (`tile/entries/<N>[.p/<W>]`), `None` when the source does not hold it.
+    fn entry_bundle(&self, id: EntryBundleId) -> Result<Option<Vec<u8>>, SourceError>;
+    /// The disclosures of the bundle's entries (`disclosures/<N>[.p/<W>]`: a JSON array of
+    /// `{"index", "disclosure"}`), empty when the source holds none.
+    fn disclosures(&self, id: EntryBundleId) -> Result<Vec<(u64, Vec<u8>)>, SourceError>;
+}
+
+/// A tiles mirror in a directory (what `wastetrail mirror` writes).
+#[derive(Clone, Debug)]
+pub struct DirSource {
+    root: PathBuf,
+}
+
+impl DirSource {
+    /// The mirror at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// Path of the disclosures file of a bundle, relative to the mirror.
+    pub fn disclosures_path(id: EntryBundleId) -> String {
+        id.path().replacen("tile/entries/", "disclosures/", 1)
+    }
+
+    fn read_opt(&self, rel: &str) -> Result<Option<Vec<u8>>, SourceError> {
+        match std::fs::read(self.root.join(rel)) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(SourceError {
+                path: rel.to_owned(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// The mirror's directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl LogSource for DirSource {
+    fn checkpoint(&self) -> Result<Vec<u8>, SourceError> {
+        self.read_opt("checkpoint")?.ok_or_else(|| SourceError {
+            path: "checkpoint".into(),
+            reason: "missing".into(),
+        })
+    }
+    fn tile(&self, id: TileId) -> Result<Option<Vec<u8>>, SourceError> {
+        self.read_opt(&id.path())
+    }
+    fn entry_bundle(&self, id: EntryBundleId) -> Result<Option<Vec<u8>>, SourceError> {
+        self.read_opt(&id.path())
+    }
+    fn disclosures(&self, id: EntryBundleId) -> Result<Vec<(u64, Vec<u8>)>, SourceError> {
+        let rel = Self::disclosures_path(id);
+        let Some(bytes) = self.read_opt(&rel)? else {
+            return Ok(Vec::new());
+        };
+        let bad = |reason: String| SourceError {
+            path: rel.clone(),
+            reason,
+        };
+        let v: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+        let items = v.as_array().ok_or_else(|| bad("not a JSON array".into()))?;
+        items
+            .iter()
+            .map(|d| {
+                let index = d["index"]
+                    .as_u64()
+                    .ok_or_else(|| bad("an item has no index".into()))?;
+                let data = serde_json::to_vec(&d["disclosure"]).map_err(|e| bad(e.to_string()))?;
+                Ok((index, data))
+            })
+            .collect()
+    }
+}
+
+/// What the auditor trusts, given on the command line, never taken from the input.
+#[derive(Clone, Debug)]
+pub struct Trust {
+    /// The log's note verifier key.
+    pub log_key: NoteVerifier,
+    /// The registrar (root of the registry). Without it, signatures and rules cannot be
+    /// checked (integrity only).
+    pub registrar: Option<Registrar>,
+}
+
+/// The deployment's registrar as the auditor knows it (the server's bootstrap configuration).
+#[derive(Clone, Debug)]
+pub struct Registrar {
+    /// Participant id.
+    pub id: String,
+    /// Its Ed25519 public key.
+    pub key: ParticipantPublicKey,
+    /// Its country (`registrar_country`, default `ZZ`).
+    pub country: CountryCode,
+}
+
+/// The first fault found, located exactly.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Fault {
+    /// Which check failed (`checkpoint`, `leaf`, `tile`, `root`, `disclosure`, `admission`,
+    /// `signature`, `prev`).
+    pub check: &'static str,
+    /// The file it was found in, when it is one file of the mirror.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Leaf index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+    /// Case of the statement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// Statement type.
+    #[serde(skip_serializing_if = "Option::is_none", rename = "type")]
+    pub kind: Option<String>,
+    /// Rule ID of a refusal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// What is wrong.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} check failed", self.check)?;
+        if let Some(i) = self.index {
+            write!(f, " at leaf {i}")?;
+        }
+        if let Some(c) = &self.case {
+            write!(f, " (case {c}")?;
+            if let Some(k) = &self.kind {
+                write!(f, ", {k}")?;
+            }
+            write!(f, ")")?;
+        }
+        if let Some(p) = &self.file {
+            write!(f, " in {p}")?;
+        }
+        if let Some(r) = &self.rule_id {
+            write!(f, " [{r}]")?;
+        }
+        write!(f, ": {}", self.detail)
+    }
+}
+
+fn fault(check: &'static str, detail: impl Into<String>) -> Fault {
+    Fault {
+        check,
+        file: None,
+        index: None,
+        case: None,
+        kind: None,
+        rule_id: None,
+        detail: detail.into(),
+    }
+}
+
+/// How far a case could be verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Bodies disclosed: the one admission path replayed (rules included).
+    Full,
+    /// No bodies: signatures, key windows and the hash chain only.
+    Public,
+    /// No leaves (hash tiles only) or no trusted registrar: the tree only.
+    Integrity,
+}
+
+/// The outcome of a verification.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Report {
+    /// The checkpoint's tree size.
+    pub size: u64,
+    /// Its root, hex.
+    pub root: String,
+    /// Leaves read and checked (0 when the source holds no entry bundles).
+    pub leaves: u64,
+    /// Hash tiles compared with the recomputed hashes.
+    pub tiles: u64,
+    /// Statement signatures verified.
+    pub signatures: u64,
+    /// Disclosures checked against their commitments.
+    pub disclosures: u64,
+    /// The level each case was verified at.
+    pub cases: BTreeMap<String, Level>,
+    /// The level of the log as a whole.
+    pub level: Level,
+    /// The first fault, if any.
+    pub fault: Option<Fault>,
+}
+
+/// Replay state: the registry and each case's head and state.
+struct Replay<'a> {
+    facts: &'a Facts,
+    registry: Option<Registry>,
+    registry_head: Option<Hash>,
+    heads: HashMap<String, Hash>,
+    cases: HashMap<String, Case>,
+    levels: BTreeMap<String, Level>,
+    signatures: u64,
+    disclosures: u64,
+}
+
+impl Replay<'_> {
+    fn entry(
+        &mut self,
+        index: u64,
+        bytes: &[u8],
+        disclosure: Option<&[u8]>,
+    ) -> Result<Hash, Box<Fault>> {
+        let at_leaf = |mut f: Fault| {
+            f.index = Some(index);
+            Box::new(f)
+        };
+        let leaf = Leaf::parse(bytes).map_err(|e| at_leaf(fault("leaf", e.to_string())))?;
+        let lh = merkle::leaf_hash(bytes);
+        let st = &leaf.statement;
+        let locate = |mut f: Fault| {
+            f.index = Some(index);
+            f.case = Some(st.case().to_owned());
+            f.kind = Some(st.kind().to_owned());
+            Box::new(f)
+        };
+        let body = match disclosure {
+            Some(d) => {
+                let d =
+                    Disclosure::parse(d).map_err(|e| locate(fault("disclosure", e.to_string())))?;
+                d.check(st.commitment())
+                    .map_err(|e| locate(fault("disclosure", e.to_string())))?;
+                self.disclosures += 1;
+                Some(d.body_value())
+            }
+            None => None,
+        };
+        let is_registry = st.case() == REGISTRY_CASE;
+        let head = if is_registry {
+            self.registry_head
+        } else {
+            self.heads.get(st.case()).copied()
+        };
+        let at: OffsetDateTime = leaf.integrated_at.datetime();
+        let level = match (&self.registry, body) {
+            (Some(registry), Some(body)) => {
+                let admitted = admit(
+                    registry,
+                    self.cases.get(st.case()),
+                    head,
+                    &leaf.signed_statement(),
+                    body,
+                    self.facts,
+                    at,
+                )
+                .map_err(|r| {
+                    let mut f = locate(fault("admission", r.to_string()));
+                    if let crate::Refusal::Rule(rule) = &r {
+                        f.rule_id = Some(rule.rule_id.as_str().to_owned());
+                    } else {
+                        f.rule_id = Some(r.code().to_owned());
+                    }
+                    f
+                })?;
+                self.signatures += 1;
+                match admitted.effect {
+                    Effect::Registry { registry, .. } => self.registry = Some(registry),
+                    Effect::Case(c) => {
+                        self.cases.insert(st.case().to_owned(), *c);
+                    }
+                }
+                Level::Full
+            }
+            (Some(registry), None) => {
+                if is_registry {
+                    // Without the registry's bodies no later key is known.
+                    self.registry = None;
+                    Level::Integrity
+                } else {
+                    authenticate(registry, &leaf.signed_statement(), at)
+                        .map_err(|r| locate(fault("signature", r.to_string())))?;
+                    self.signatures += 1;
+                    if st.prev().copied() != head {
+                        return Err(locate(fault(
+                            "prev",
+                            "prev is not the previous entry of the case",
+                        )));
+                    }
+                    Level::Public
+                }
+            }
+            (None, _) => {
+                if st.prev().copied() != head {
+                    return Err(locate(fault(
+                        "prev",
+                        "prev is not the previous entry of the case",
+                    )));
+                }
+                Level::Integrity
+            }
+        };
+        if is_registry {
+            self.registry_head = Some(lh);
+        } else {
+            self.heads.insert(st.case().to_owned(), lh);
+            let worst = self.levels.entry(st.case().to_owned()).or_insert(level);
+            if level_rank(level) < level_rank(*worst) {
+                *worst = level;
+            }
+        }
+        Ok(lh)
+    }
+}
+
+fn level_rank(l: Level) -> u8 {
+    match l {
+        Level::Integrity => 0,
+        Level::Public => 1,
+        Level::Full => 2,
+    }
+}
+
+/// Verifies the log of `source` against `trust`. `Err` only when the source cannot be read;
+/// a fault of the log is in [`Report::fault`].
+pub fn verify(source: &dyn LogSource, trust: &Trust, facts: &Facts) -> Result<Report, SourceError> {
+    let note = source.checkpoint()?;
+    let mut report = Report {
+        size: 0,
+        root: String::new(),
+        leaves: 0,
+        tiles: 0,
+        signatures: 0,
+        disclosures: 0,
+        cases: BTreeMap::new(),
+        level: Level::Integrity,
+        fault: None,
+    };
+    let cp = match Checkpoint::open(&note, &trust.log_key) {
+        Ok(cp) => cp,
+        Err(e) => {
+            let mut f = fault("checkpoint", e.to_string());
+            f.file = Some("checkpoint".into());
+            report.fault = Some(f);
+            return Ok(report);
+        }
+    };
+    report.size = cp.size;
+    report.root = hex::encode(cp.root);
+    // As the server bootstraps it: the key valid from the Unix epoch, so replay is
+    // deterministic.
+    let registry = trust.registrar.as_ref().map(|r| {
+        Registry::bootstrap(
+            &r.id,
+            r.country,
+            "Registrar",
+            KeyInfo {
+                key_id: r.key.key_id().to_string(),
+                public_key: r.key.to_base64(),
+                valid_until: None,
+            },
+            OffsetDateTime::UNIX_EPOCH,
+        )
+    });
+    let mut replay = Replay {
+        facts,
+        registry,
+        registry_head: None,
+        heads: HashMap::new(),
+        cases: HashMap::new(),
+        levels: BTreeMap::new(),
+        signatures: 0,
+        disclosures: 0,
+    };
+    if let Err(f) = check_tree(source, &cp, &mut replay, &mut report)? {
+        report.fault = Some(*f);
+    }
+    report.signatures = replay.signatures;
+    report.disclosures = replay.disclosures;
+    report.level = replay
+        .levels
+        .values()
+        .copied()
+        .min_by_key(|l| level_rank(*l))
+        .unwrap_or(if report.leaves > 0 && replay.registry.is_some() {
+            Level::Full
+        } else {
+            Level::Integrity
+        });
+    report.cases = replay.levels;
+    Ok(report)
+}
+
+/// Streams the bundles (or, without them, the level-0 tiles), compares every tile and the
+/// root. The outer `Result` is the source, the inner one a fault of the log.
+fn check_tree(
+    source: &dyn LogSource,
+    cp: &Checkpoint,
+    replay: &mut Replay<'_>,
+    report: &mut Report,
+) -> Result<Result<(), Box<Fault>>, SourceError> {
+    let mut range = CompactRange::new();
+    // Complete subtree hashes at tree levels 8, 16, …: what the upper tiles hold.
+    let mut upper: Vec<Vec<Hash>> = Vec::new();
+    for id in tiles::entry_bundles_for_size(cp.size) {
+        let hashes = match source.entry_bundle(id)? {
+            Some(bytes) => match bundle_hashes(source, id, &bytes, replay, report)? {
+                Ok(h) => h,
+                Err(f) => return Ok(Err(f)),
+            },
+            None => {
+                // No leaves (a public mirror): the level-0 tile gives the leaf hashes.
+                let tid = TileId {
+                    level: 0,
+                    index: id.index,
+                    width: id.width,
+                };
+                let Some(t) = source.tile(tid)? else {
+                    let mut f = fault(
+                        "tile",
+                        "neither the entry bundle nor the level-0 tile is there",
+                    );
+                    f.file = Some(tid.path());
+                    return Ok(Err(Box::new(f)));
+                };
+                match tiles::parse_tile(&t, id.width) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        let mut f = fault("tile", e.to_string());
+                        f.file = Some(tid.path());
+                        return Ok(Err(Box::new(f)));
+                    }
+                }
+            }
+        };
+        if let Err(f) = compare_tile(source, 0, id.index, &hashes, report)? {
+            return Ok(Err(f));
+        }
+        for h in &hashes {
+            range.append(*h);
+        }
+        if hashes.len() == 256 {
+            push_upper(&mut upper, 0, merkle::root(&hashes));
+        }
+    }
+    for (i, level) in upper.iter().enumerate() {
+        let tile_level = u8::try_from(i + 1).unwrap_or(u8::MAX);
+        for (n, chunk) in level.chunks(256).enumerate() {
+            if let Err(f) = compare_tile(source, tile_level, n as u64, chunk, report)? {
+                return Ok(Err(f));
+            }
+        }
+    }
+    if range.root() != cp.root {
+        let mut f = fault(
+            "root",
+            "the Merkle root of the leaves is not the signed checkpoint's root",
+        );
+        f.file = Some("checkpoint".into());
+        return Ok(Err(Box::new(f)));
+    }
+    Ok(Ok(()))
+}
+
+/// Adds a complete subtree hash at tile level `from + 1` and carries full groups upwards.
+fn push_upper(upper: &mut Vec<Vec<Hash>>, from: usize, h: Hash) {
+    if upper.len() <= from {
+        upper.push(Vec::new());
+    }
+    let Some(level) = upper.get_mut(from) else {
+        return;
+    };
+    level.push(h);
+    if level.len().is_multiple_of(256) {
+        let start = level.len() - 256;
+        let group = merkle::root(level.get(start..).unwrap_or_default());
+        push_upper(upper, from + 1, group);
+    }
+}
+
+/// The leaf hashes of one bundle, each leaf replayed with its disclosure.
+fn bundle_hashes(
+    source: &dyn LogSource,
+    id: EntryBundleId,
+    bytes: &[u8],
+    replay: &mut Replay<'_>,
+    report: &mut Report,
+) -> Result<Result<Vec<Hash>, Box<Fault>>, SourceError> {
+    let entries = match tiles::parse_entry_bundle(bytes) {
+        Ok(e) if e.len() >= usize::from(id.width) => e,
+        Ok(e) => {
+            let mut f = fault(
+                "leaf",
+                format!("the bundle holds {} entries, not {}", e.len(), id.width),
+            );
+            f.file = Some(id.path());
+            return Ok(Err(Box::new(f)));
+        }
+        Err(e) => {
+            let mut f = fault("leaf", e.to_string());
+            f.file = Some(id.path());
+            return Ok(Err(Box::new(f)));
+        }
+    };
+    let disclosures: HashMap<u64, Vec<u8>> = source.disclosures(id)?.into_iter().collect();
+    let mut hashes = Vec::with_capacity(usize::from(id.width));
+    for (i, leaf) in entries.iter().take(usize::from(id.width)).enumerate() {
+        let index = id.index * 256 + i as u64;
+        match replay.entry(index, leaf, disclosures.get(&index).map(Vec::as_slice)) {
+            Ok(h) => hashes.push(h),
+            Err(mut f) => {
+                if f.check == "leaf" {
+                    f.file = Some(id.path());
+                } else if f.check == "disclosure" {
+                    f.file = Some(DirSource::disclosures_path(id));
+                }
+                return Ok(Err(f));
+            }
+        }
+        report.leaves += 1;
+    }
+    Ok(Ok(hashes))
+}
+
+/// Compares the tile `(level, index)` of the source, if it holds it, with `hashes`.
+fn compare_tile(
+    source: &dyn LogSource,
+    level: u8,
+    index: u64,
+    hashes: &[Hash],
+    report: &mut Report,
+) -> Result<Result<(), Box<Fault>>, SourceError> {
+    let Ok(width) = u16::try_from(hashes.len()) else {
+        return Ok(Ok(()));
+    };
+    let id = TileId {
+        level,
+        index,
+        width,
+    };
+    let Some(bytes) = source.tile(id)? else {
+        return Ok(Ok(()));
+    };
+    report.tiles += 1;
+    if bytes != tiles::tile_bytes(hashes) {
+        let mut f = fault(
+            "tile",
+            "the tile is not the hashes recomputed from the leaves",
+        );
+        f.file = Some(id.path());
+        return Ok(Err(Box::new(f)));
+    }
+    Ok(Ok(()))
+}
