@@ -13,6 +13,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use wastetrail_basel::{CountryCode, Facts};
+use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::note::NoteVerifier;
 use wastetrail_ledger::statement::ParticipantPublicKey;
 use wastetrail_ledger::tiles::{self, EntryBundleId};
@@ -120,6 +121,10 @@ pub struct TrustArgs<'a> {
     pub registrar_id: &'a str,
     /// The registrar's country.
     pub registrar_country: &'a str,
+    /// Witness keys (vkeys).
+    pub witnesses: &'a [String],
+    /// Cosignatures required (default: every witness given).
+    pub quorum: Option<usize>,
 }
 
 /// Builds the trust anchors; an error is a missing or unreadable trusted key (exit 2).
@@ -144,17 +149,62 @@ pub fn trust(args: &TrustArgs<'_>) -> anyhow::Result<Trust> {
             })
         }
     };
-    Ok(Trust { log_key, registrar })
+    let witnesses = args
+        .witnesses
+        .iter()
+        .map(|w| {
+            NoteVerifier::parse(w.trim())
+                .with_context(|| format!("--witness {w} is not a witness verifier key"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let quorum = args.quorum.unwrap_or(witnesses.len());
+    anyhow::ensure!(
+        quorum <= witnesses.len(),
+        "--quorum {quorum} exceeds the {} witnesses given",
+        witnesses.len()
+    );
+    Ok(Trust {
+        log_key,
+        registrar,
+        witnesses,
+        quorum,
+    })
 }
 
-/// Verifies the mirror in `dir`.
-pub fn verify_dir(dir: &Path, trust: &Trust) -> anyhow::Result<Report> {
+/// The checkpoint saved by an earlier run (`--since FILE`), if the file exists: opened with
+/// the trusted log key (a file that does not open cannot be trusted: exit 2).
+pub fn saved_checkpoint(path: &Path, trust: &Trust) -> anyhow::Result<Option<Checkpoint>> {
+    match std::fs::read(path) {
+        Ok(note) => Ok(Some(Checkpoint::open(&note, &trust.log_key).with_context(
+            || {
+                format!(
+                    "{} is not a checkpoint signed by the trusted log key",
+                    path.display()
+                )
+            },
+        )?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(anyhow::Error::from(e).context(format!("cannot read {}", path.display()))),
+    }
+}
+
+/// Saves the checkpoint the mirror in `dir` was verified at to `path` (monitoring mode).
+pub fn save_checkpoint(dir: &Path, path: &Path) -> anyhow::Result<()> {
+    let note = std::fs::read(dir.join("checkpoint")).context("the mirror's checkpoint")?;
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, note).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Verifies the mirror in `dir` (and that it extends `since`, if given).
+pub fn verify_dir(dir: &Path, trust: &Trust, since: Option<&Checkpoint>) -> anyhow::Result<Report> {
     anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
     let facts = Facts::try_builtin().map_err(|e| anyhow::anyhow!("law data: {e}"))?;
     Ok(wastetrail_verify::verify(
         &DirSource::new(dir),
         trust,
         &facts,
+        since,
     )?)
 }
 
@@ -162,7 +212,7 @@ pub fn verify_dir(dir: &Path, trust: &Trust) -> anyhow::Result<Report> {
 pub fn summary(dir: &Path, r: &Report) -> String {
     let count = |l: Level| r.cases.values().filter(|x| **x == l).count();
     let mut s = format!(
-        "{}: log of {} entries, root {}\n  checked: {} leaves, {} hash tiles, {} signatures, {} disclosures\n  cases: {} at the full level (rules replayed), {} public (signatures and chains), {} integrity only\n",
+        "{}: log of {} entries, root {}\n  checked: {} leaves, {} hash tiles, {} signatures, {} disclosures, {} witness cosignatures\n  cases: {} at the full level (rules replayed), {} public (signatures and chains), {} integrity only\n",
         dir.display(),
         r.size,
         r.root,
@@ -170,6 +220,7 @@ pub fn summary(dir: &Path, r: &Report) -> String {
         r.tiles,
         r.signatures,
         r.disclosures,
+        r.cosignatures,
         count(Level::Full),
         count(Level::Public),
         count(Level::Integrity),

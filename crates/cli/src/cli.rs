@@ -101,6 +101,16 @@ pub struct VerifyArgs {
     /// The registrar's country (the server's `registrar_country`).
     #[arg(long, value_name = "CC", default_value = "ZZ")]
     pub registrar_country: String,
+    /// A witness you trust (C2SP tlog-cosignature verifier key); repeat for several.
+    #[arg(long = "witness", value_name = "VKEY")]
+    pub witnesses: Vec<String>,
+    /// How many of the witnesses must have cosigned the checkpoint (default: all of them).
+    #[arg(long, value_name = "N")]
+    pub quorum: Option<usize>,
+    /// Monitoring: the checkpoint verified last time. The log must extend it (proven from the
+    /// leaves); after success the new checkpoint is written back. A missing file is created.
+    #[arg(long, value_name = "FILE")]
+    pub since: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,

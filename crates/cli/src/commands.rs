@@ -434,14 +434,31 @@ pub fn verify(args: &crate::cli::VerifyArgs) -> ExitCode {
         registrar_key: args.registrar_key.as_deref(),
         registrar_id: &args.registrar_id,
         registrar_country: &args.registrar_country,
+        witnesses: &args.witnesses,
+        quorum: args.quorum,
     }) {
         Ok(t) => t,
         Err(e) => return fail(EXIT_INVALID, &e),
     };
-    let report = match crate::audit::verify_dir(&args.dir, &trust) {
+    let since = match args
+        .since
+        .as_deref()
+        .map(|p| crate::audit::saved_checkpoint(p, &trust))
+        .transpose()
+    {
+        Ok(s) => s.flatten(),
+        Err(e) => return fail(EXIT_INVALID, &e),
+    };
+    let report = match crate::audit::verify_dir(&args.dir, &trust, since.as_ref()) {
         Ok(r) => r,
         Err(e) => return fail(EXIT_INVALID, &e),
     };
+    if report.fault.is_none()
+        && let Some(path) = &args.since
+        && let Err(e) = crate::audit::save_checkpoint(&args.dir, path)
+    {
+        return fail(EXIT_INVALID, &e);
+    }
     if args.json {
         match serde_json::to_string_pretty(&report) {
             Ok(t) => println!("{t}"),

@@ -86,6 +86,30 @@ fn mirror_then_verify_and_every_flipped_byte_is_found() {
         "{}",
         show(&o)
     );
+    // Monitoring: the first run saves the checkpoint, the next one proves the log extends it.
+    let saved = dir.path().join("last.checkpoint");
+    for _ in 0..2 {
+        let o = verify(
+            &mirror,
+            &vkey,
+            &registrar,
+            &["--since", saved.to_str().unwrap()],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    }
+    assert_eq!(
+        std::fs::read(&saved).unwrap(),
+        std::fs::read(mirror.join("checkpoint")).unwrap()
+    );
+    // A saved file that the trusted key did not sign cannot be trusted: exit 2.
+    std::fs::write(&saved, "not a checkpoint\n").unwrap();
+    let o = verify(
+        &mirror,
+        &vkey,
+        &registrar,
+        &["--since", saved.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
 
     // One flipped byte in any file of the mirror: exit 1 and the place.
     let files = [

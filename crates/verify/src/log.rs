@@ -3,7 +3,9 @@
 //!
 //! Checks, each named in a [`Fault`] when it fails (the first fault stops the run):
 //! `checkpoint` (signed note opened with the log key the auditor trusts, never one taken from
-//! the input), `leaf` (canonical RFC 8785 bytes of a wastetrail leaf), `tile` (every hash
+//! the input), `witness` (at least a quorum of the trusted witnesses cosigned it, C2SP
+//! tlog-cosignature), `consistency` (the log extends a checkpoint saved earlier: the root of
+//! its first leaves is that checkpoint's root), `leaf` (canonical RFC 8785 bytes of a wastetrail leaf), `tile` (every hash
 //! tile equals the hashes recomputed from the leaves), `root` (the Merkle root of all leaves is
 //! the checkpoint's), `disclosure` (a disclosed body matches its statement's commitment),
 //! `admission` (the one admission path: signature, key window, `prev`, registry and Basel
@@ -130,6 +132,10 @@ pub struct Trust {
     /// The registrar (root of the registry). Without it, signatures and rules cannot be
     /// checked (integrity only).
     pub registrar: Option<Registrar>,
+    /// Witness keys (C2SP tlog-cosignature, `vkey` with type 0x04).
+    pub witnesses: Vec<NoteVerifier>,
+    /// How many of `witnesses` must have cosigned the checkpoint.
+    pub quorum: usize,
 }
 
 /// The deployment's registrar as the auditor knows it (the server's bootstrap configuration).
@@ -230,6 +236,8 @@ pub struct Report {
     pub signatures: u64,
     /// Disclosures checked against their commitments.
     pub disclosures: u64,
+    /// Trusted witnesses whose cosignature on the checkpoint verified.
+    pub cosignatures: usize,
     /// The level each case was verified at.
     pub cases: BTreeMap<String, Level>,
     /// The level of the log as a whole.
@@ -366,9 +374,16 @@ fn level_rank(l: Level) -> u8 {
     }
 }
 
-/// Verifies the log of `source` against `trust`. `Err` only when the source cannot be read;
-/// a fault of the log is in [`Report::fault`].
-pub fn verify(source: &dyn LogSource, trust: &Trust, facts: &Facts) -> Result<Report, SourceError> {
+/// Verifies the log of `source` against `trust`, and, with `since` (a checkpoint verified
+/// earlier), that the log extends it: the root of its first `since.size` leaves is
+/// `since.root` (check `consistency`). `Err` only when the source cannot be read; a fault of
+/// the log is in [`Report::fault`].
+pub fn verify(
+    source: &dyn LogSource,
+    trust: &Trust,
+    facts: &Facts,
+    since: Option<&Checkpoint>,
+) -> Result<Report, SourceError> {
     let note = source.checkpoint()?;
     let mut report = Report {
         size: 0,
@@ -377,12 +392,13 @@ pub fn verify(source: &dyn LogSource, trust: &Trust, facts: &Facts) -> Result<Re
         tiles: 0,
         signatures: 0,
         disclosures: 0,
+        cosignatures: 0,
         cases: BTreeMap::new(),
         level: Level::Integrity,
         fault: None,
     };
-    let cp = match Checkpoint::open(&note, &trust.log_key) {
-        Ok(cp) => cp,
+    let (cp, opened) = match Checkpoint::open_with(&note, &trust.log_key, &trust.witnesses) {
+        Ok(x) => x,
         Err(e) => {
             let mut f = fault("checkpoint", e.to_string());
             f.file = Some("checkpoint".into());
@@ -392,6 +408,44 @@ pub fn verify(source: &dyn LogSource, trust: &Trust, facts: &Facts) -> Result<Re
     };
     report.size = cp.size;
     report.root = hex::encode(cp.root);
+    let cosigned = trust
+        .witnesses
+        .iter()
+        .filter(|w| {
+            opened
+                .signatures
+                .iter()
+                .any(|s| s.name == w.name() && s.key_id == w.key_id())
+        })
+        .count();
+    report.cosignatures = cosigned;
+    if cosigned < trust.quorum {
+        let mut f = fault(
+            "witness",
+            format!(
+                "{cosigned} of the {} trusted witnesses cosigned the checkpoint; the quorum is {}",
+                trust.witnesses.len(),
+                trust.quorum
+            ),
+        );
+        f.file = Some("checkpoint".into());
+        report.fault = Some(f);
+        return Ok(report);
+    }
+    if let Some(old) = since
+        && (old.origin != cp.origin || old.size > cp.size)
+    {
+        let mut f = fault(
+            "consistency",
+            format!(
+                "the saved checkpoint ({} entries of {}) is not an earlier state of this log ({} entries of {})",
+                old.size, old.origin, cp.size, cp.origin
+            ),
+        );
+        f.file = Some("checkpoint".into());
+        report.fault = Some(f);
+        return Ok(report);
+    }
     // As the server bootstraps it: the key valid from the Unix epoch, so replay is
     // deterministic.
     let registry = trust.registrar.as_ref().map(|r| {
@@ -417,7 +471,7 @@ pub fn verify(source: &dyn LogSource, trust: &Trust, facts: &Facts) -> Result<Re
         signatures: 0,
         disclosures: 0,
     };
-    if let Err(f) = check_tree(source, &cp, &mut replay, &mut report)? {
+    if let Err(f) = check_tree(source, &cp, since, &mut replay, &mut report)? {
         report.fault = Some(*f);
     }
     report.signatures = replay.signatures;
@@ -441,10 +495,28 @@ pub fn verify(source: &dyn LogSource, trust: &Trust, facts: &Facts) -> Result<Re
 fn check_tree(
     source: &dyn LogSource,
     cp: &Checkpoint,
+    since: Option<&Checkpoint>,
     replay: &mut Replay<'_>,
     report: &mut Report,
 ) -> Result<Result<(), Box<Fault>>, SourceError> {
     let mut range = CompactRange::new();
+    let consistent = |range: &CompactRange| match since {
+        Some(old) if range.size() == old.size && range.root() != old.root => {
+            let mut f = fault(
+                "consistency",
+                format!(
+                    "the first {} leaves do not hash to the saved checkpoint's root: the log was rewritten",
+                    old.size
+                ),
+            );
+            f.index = old.size.checked_sub(1);
+            Err(Box::new(f))
+        }
+        _ => Ok(()),
+    };
+    if let Err(f) = consistent(&range) {
+        return Ok(Err(f));
+    }
     // Complete subtree hashes at tree levels 8, 16, …: what the upper tiles hold.
     let mut upper: Vec<Vec<Hash>> = Vec::new();
     for id in tiles::entry_bundles_for_size(cp.size) {
@@ -483,6 +555,9 @@ fn check_tree(
         }
         for h in &hashes {
             range.append(*h);
+            if let Err(f) = consistent(&range) {
+                return Ok(Err(f));
+            }
         }
         if hashes.len() == 256 {
             push_upper(&mut upper, 0, merkle::root(&hashes));

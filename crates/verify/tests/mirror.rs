@@ -117,6 +117,8 @@ fn trust(log: &NoteSigner, registrar: &ParticipantSigner) -> Trust {
             key: registrar.public_key(),
             country: CountryCode::parse("ZZ").unwrap(),
         }),
+        witnesses: Vec::new(),
+        quorum: 0,
     }
 }
 
@@ -128,7 +130,7 @@ fn a_good_mirror_verifies_and_each_damage_is_found_at_its_place() {
     let dir = tempfile::tempdir().unwrap();
     write_mirror(dir.path(), &log, &leaves, &disclosures);
     let t = trust(&log, &registrar);
-    let r = verify(&DirSource::new(dir.path()), &t, &facts).unwrap();
+    let r = verify(&DirSource::new(dir.path()), &t, &facts, None).unwrap();
     assert!(r.fault.is_none(), "{:?}", r.fault);
     assert_eq!(
         (r.size, r.leaves, r.tiles, r.signatures, r.disclosures),
@@ -138,7 +140,7 @@ fn a_good_mirror_verifies_and_each_damage_is_found_at_its_place() {
     let check = |leaves: &[Vec<u8>], disclosures: &[Value], want: &str| {
         let d = tempfile::tempdir().unwrap();
         write_mirror(d.path(), &log, leaves, disclosures);
-        let r = verify(&DirSource::new(d.path()), &t, &facts).unwrap();
+        let r = verify(&DirSource::new(d.path()), &t, &facts, None).unwrap();
         let f = r.fault.unwrap_or_else(|| panic!("{want}: not detected"));
         assert_eq!(f.check, want, "{f}");
         f
@@ -185,7 +187,7 @@ fn a_good_mirror_verifies_and_each_damage_is_found_at_its_place() {
         let mut b = std::fs::read(&p).unwrap();
         b[at] ^= 0x01;
         std::fs::write(&p, b).unwrap();
-        let r = verify(&DirSource::new(d.path()), &t, &facts).unwrap();
+        let r = verify(&DirSource::new(d.path()), &t, &facts, None).unwrap();
         let f = r.fault.unwrap_or_else(|| panic!("{rel}: not detected"));
         assert_eq!(f.check, want, "{f}");
         assert_eq!(f.file.as_deref(), Some(rel), "{f}");
@@ -197,7 +199,7 @@ fn a_good_mirror_verifies_and_each_damage_is_found_at_its_place() {
     let d = tempfile::tempdir().unwrap();
     write_mirror(d.path(), &log, &leaves, &[]);
     std::fs::remove_file(d.path().join("disclosures/000.p/5")).unwrap();
-    let r = verify(&DirSource::new(d.path()), &t, &facts).unwrap();
+    let r = verify(&DirSource::new(d.path()), &t, &facts, None).unwrap();
     assert!(r.fault.is_none(), "{:?}", r.fault);
     assert_eq!(r.level, Level::Integrity);
     // A wrong trusted log key: the checkpoint does not open.
@@ -206,7 +208,60 @@ fn a_good_mirror_verifies_and_each_damage_is_found_at_its_place() {
         &DirSource::new(dir.path()),
         &trust(&other, &registrar),
         &facts,
+        None,
     )
     .unwrap();
     assert_eq!(r.fault.unwrap().check, "checkpoint");
+}
+
+#[test]
+fn witnesses_and_a_saved_checkpoint_are_checked() {
+    use wastetrail_ledger::cosignature::CosignatureSigner;
+    let facts = Facts::try_builtin().unwrap();
+    let (registrar, leaves, disclosures) = build();
+    let log = NoteSigner::from_seed(ORIGIN, &[9; 32]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_mirror(dir.path(), &log, &leaves, &disclosures);
+    let src = DirSource::new(dir.path());
+    let w = CosignatureSigner::from_seed("witness.example/w1", &[7; 32]).unwrap();
+    let mut t = trust(&log, &registrar);
+    t.witnesses = vec![w.verifier()];
+    t.quorum = 1;
+    // Not cosigned: below the quorum.
+    let r = verify(&src, &t, &facts, None).unwrap();
+    assert_eq!(r.fault.unwrap().check, "witness");
+    // Cosigned by the witness: verified, one cosignature counted.
+    let note = std::fs::read_to_string(dir.path().join("checkpoint")).unwrap();
+    let cp = Checkpoint::open(note.as_bytes(), &log.verifier()).unwrap();
+    let line = w.cosign(&cp, 1_772_000_000).to_line();
+    std::fs::write(dir.path().join("checkpoint"), format!("{note}{line}")).unwrap();
+    let r = verify(&src, &t, &facts, None).unwrap();
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(r.cosignatures, 1);
+
+    // A checkpoint saved earlier at size 3: the log extends it.
+    let hashes: Vec<Hash> = leaves.iter().map(|l| merkle::leaf_hash(l)).collect();
+    let old = Checkpoint::new(ORIGIN, 3, merkle::root(&hashes[..3])).unwrap();
+    let r = verify(&src, &t, &facts, Some(&old)).unwrap();
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    // A saved checkpoint of another history, or of a longer log: not consistent.
+    let forked = Checkpoint::new(ORIGIN, 3, merkle::root(&hashes[1..4])).unwrap();
+    let f = verify(&src, &t, &facts, Some(&forked))
+        .unwrap()
+        .fault
+        .unwrap();
+    assert_eq!((f.check, f.index), ("consistency", Some(2)));
+    let longer = Checkpoint::new(ORIGIN, 9, merkle::root(&hashes)).unwrap();
+    let f = verify(&src, &t, &facts, Some(&longer))
+        .unwrap()
+        .fault
+        .unwrap();
+    assert_eq!(f.check, "consistency");
+    let empty = Checkpoint::new(ORIGIN, 0, merkle::root(&[])).unwrap();
+    assert!(
+        verify(&src, &t, &facts, Some(&empty))
+            .unwrap()
+            .fault
+            .is_none()
+    );
 }
