@@ -246,3 +246,110 @@ pub fn is_unavailable(e: &anyhow::Error) -> bool {
             | Some(ClientError::Unexpected { .. })
     )
 }
+
+/// The customs officer's answer for a scanned movement document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BorderAnswer {
+    /// In the log and consented when it started.
+    Consented,
+    /// In the log, but the movement was not consented when it started.
+    NotConsented,
+    /// Not in this log (or not a movement document).
+    NotInLog,
+}
+
+/// Checks a QR payload against the log of `client` (whose log key is pinned): the leaf must be
+/// a movement document in a checkpoint signed by that key, proven by its inclusion proof, and
+/// the log's answer says whether it was consented. Returns the answer and one sentence why.
+pub async fn check_qr(
+    client: &Client,
+    qr: &wastetrail_ledger::qr::MovementRef,
+) -> anyhow::Result<(BorderAnswer, String)> {
+    let (_, cp) = client.checkpoint().await.context("the log's checkpoint")?;
+    if cp.origin != qr.origin {
+        return Ok((
+            BorderAnswer::NotInLog,
+            format!(
+                "the document names the log {}, this server is {}",
+                qr.origin, cp.origin
+            ),
+        ));
+    }
+    if cp.size < qr.size {
+        return Ok((
+            BorderAnswer::NotInLog,
+            format!(
+                "the log holds {} entries, fewer than the {} printed on the document: it does not extend the printed checkpoint",
+                cp.size, qr.size
+            ),
+        ));
+    }
+    let hex_hash = hex::encode(qr.leaf_hash);
+    let (status, body) = client
+        .get_raw(&format!("/api/v1/movements/{hex_hash}"))
+        .await?;
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    if status == 404 {
+        let why = if v["code"] == "not_a_movement" {
+            "the entry is in the log but is not an accepted movement document"
+        } else {
+            "no entry of the log has this leaf hash"
+        };
+        return Ok((BorderAnswer::NotInLog, why.to_owned()));
+    }
+    anyhow::ensure!(status == 200, "the movement check answered {status}");
+    let index = v["index"].as_u64().context("the answer has no index")?;
+    anyhow::ensure!(
+        index == qr.index,
+        "the log puts the document at leaf {index}, the code says {}",
+        qr.index
+    );
+    let note = v["checkpoint"]
+        .as_str()
+        .context("the answer has no checkpoint")?;
+    let answer_cp = Checkpoint::open(note.as_bytes(), client.log_key())
+        .context("the answer's checkpoint is not signed by the trusted log key")?;
+    let proof = v["proof"]
+        .as_array()
+        .context("the answer has no proof")?
+        .iter()
+        .map(|h| wastetrail_ledger::merkle::hash_from_hex(h.as_str().unwrap_or_default()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| anyhow::anyhow!("the proof is not hex"))?;
+    wastetrail_ledger::merkle::verify_inclusion(
+        &qr.leaf_hash,
+        index,
+        answer_cp.size,
+        &proof,
+        &answer_cp.root,
+    )
+    .map_err(|e| anyhow::anyhow!("the inclusion proof does not verify: {e}"))?;
+    let rule = format!(
+        "{} ({})",
+        v["rule_id"].as_str().unwrap_or("?"),
+        v["citation"].as_str().unwrap_or("?")
+    );
+    Ok(if v["consented"] == true {
+        (
+            BorderAnswer::Consented,
+            format!(
+                "leaf {index} of {} is in the log (proof verified against a checkpoint of {} entries) and the movement was consented when it started: {rule}",
+                cp.origin, answer_cp.size
+            ),
+        )
+    } else {
+        let failed: Vec<&str> = v["failed_rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.as_str())
+            .collect();
+        (
+            BorderAnswer::NotConsented,
+            format!(
+                "leaf {index} is in the log, but the movement was not consented when it started: {rule}; checks not met: {}",
+                failed.join(", ")
+            ),
+        )
+    })
+}

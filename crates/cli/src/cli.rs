@@ -86,8 +86,17 @@ pub struct MirrorArgs {
 /// Arguments of `wastetrail verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The mirror directory (as `wastetrail mirror` writes it).
-    pub dir: PathBuf,
+    /// The mirror directory (as `wastetrail mirror` writes it); not with --qr.
+    #[arg(required_unless_present = "qr", conflicts_with = "qr")]
+    pub dir: Option<PathBuf>,
+    /// The customs officer's check of a movement document: its QR payload
+    /// (`wt1:<index>:<size>:<leaf hash>:<origin>`), checked against --server. One line:
+    /// CONSENTED (exit 0), NOT CONSENTED or NOT IN THE LOG (exit 1), and why.
+    #[arg(long, value_name = "PAYLOAD", requires = "server")]
+    pub qr: Option<String>,
+    /// The server to ask with --qr.
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
     /// The log key you trust (note verifier key, e.g. from the operator's announcement).
     #[arg(long, value_name = "VKEY")]
     pub log_key: String,

@@ -427,8 +427,49 @@ pub fn mirror(args: crate::cli::MirrorArgs) -> ExitCode {
     }
 }
 
+/// `wastetrail verify --qr PAYLOAD --server URL --log-key VKEY`.
+fn verify_qr(args: &crate::cli::VerifyArgs, payload: &str) -> ExitCode {
+    use crate::audit::BorderAnswer;
+    let qr = match wastetrail_ledger::qr::MovementRef::parse(payload) {
+        Ok(q) => q,
+        Err(e) => return fail(EXIT_INVALID, &anyhow::Error::from(e)),
+    };
+    let Some(server) = &args.server else {
+        return fail(EXIT_INVALID, &anyhow::anyhow!("--qr needs --server"));
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return fail(EXIT_UNAVAILABLE, &e),
+    };
+    let result = rt.block_on(async {
+        let client = Client::connect(server, Some(&args.log_key)).await?;
+        crate::audit::check_qr(&client, &qr).await
+    });
+    match result {
+        Ok((answer, why)) => {
+            let (word, code) = match answer {
+                BorderAnswer::Consented => ("CONSENTED", EXIT_OK),
+                BorderAnswer::NotConsented => ("NOT CONSENTED", EXIT_REFUSED),
+                BorderAnswer::NotInLog => ("NOT IN THE LOG", EXIT_REFUSED),
+            };
+            println!("{word}: {why}");
+            ExitCode::from(code)
+        }
+        Err(e) => fail(EXIT_INVALID, &e.context("cannot verify the document")),
+    }
+}
+
 /// `wastetrail verify`.
 pub fn verify(args: &crate::cli::VerifyArgs) -> ExitCode {
+    if let Some(payload) = &args.qr {
+        return verify_qr(args, payload);
+    }
+    let Some(dir) = &args.dir else {
+        return fail(
+            EXIT_INVALID,
+            &anyhow::anyhow!("give a mirror directory or --qr"),
+        );
+    };
     let trust = match crate::audit::trust(&crate::audit::TrustArgs {
         log_key: &args.log_key,
         registrar_key: args.registrar_key.as_deref(),
@@ -449,13 +490,13 @@ pub fn verify(args: &crate::cli::VerifyArgs) -> ExitCode {
         Ok(s) => s.flatten(),
         Err(e) => return fail(EXIT_INVALID, &e),
     };
-    let report = match crate::audit::verify_dir(&args.dir, &trust, since.as_ref()) {
+    let report = match crate::audit::verify_dir(dir, &trust, since.as_ref()) {
         Ok(r) => r,
         Err(e) => return fail(EXIT_INVALID, &e),
     };
     if report.fault.is_none()
         && let Some(path) = &args.since
-        && let Err(e) = crate::audit::save_checkpoint(&args.dir, path)
+        && let Err(e) = crate::audit::save_checkpoint(dir, path)
     {
         return fail(EXIT_INVALID, &e);
     }
@@ -465,7 +506,7 @@ pub fn verify(args: &crate::cli::VerifyArgs) -> ExitCode {
             Err(e) => return fail(EXIT_INVALID, &anyhow::Error::from(e)),
         }
     } else {
-        print!("{}", crate::audit::summary(&args.dir, &report));
+        print!("{}", crate::audit::summary(dir, &report));
     }
     ExitCode::from(if report.fault.is_some() {
         EXIT_REFUSED

@@ -67,6 +67,76 @@ fn mirror_then_verify_and_every_flipped_byte_is_found() {
         "auditor",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+
+    // The customs officer's check of the printed QR code of case 1's movement document.
+    let qr = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let mut c = wastetrail::client::Client::connect(&url, Some(&vkey))
+            .await
+            .unwrap();
+        c.login(
+            "auditor",
+            &read_signer(&demo_dir.join("keys/auditor.pem")).unwrap(),
+        )
+        .await
+        .unwrap();
+        let cases = c.get_json("/api/v1/cases").await.unwrap();
+        let id = cases[0]["id"].as_str().unwrap().to_owned();
+        let detail = c.get_json(&format!("/api/v1/cases/{id}")).await.unwrap();
+        detail["verdicts"][0]["qr"].as_str().unwrap().to_owned()
+    });
+    let check = |payload: &str| {
+        run(&[
+            "verify",
+            "--qr",
+            payload,
+            "--server",
+            &url,
+            "--log-key",
+            &vkey,
+        ])
+    };
+    let o = check(&qr);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("CONSENTED: "),
+        "{}",
+        show(&o)
+    );
+    // Another leaf hash: not in the log; the registrar's first entry: not a movement.
+    let parsed = wastetrail_ledger::qr::MovementRef::parse(&qr).unwrap();
+    let forged = wastetrail_ledger::qr::MovementRef {
+        leaf_hash: [7; 32],
+        ..parsed.clone()
+    };
+    let o = check(&forged.to_string());
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("NOT IN THE LOG: no entry"),
+        "{}",
+        show(&o)
+    );
+    let tile_dir = mirror.join("tile/0/000.p");
+    let tile_file = std::fs::read_dir(&tile_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let first: [u8; 32] = std::fs::read(tile_file).unwrap()[..32].try_into().unwrap();
+    let registry_entry = wastetrail_ledger::qr::MovementRef {
+        leaf_hash: first,
+        index: 0,
+        ..parsed
+    };
+    let o = check(&registry_entry.to_string());
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("not an accepted movement document"),
+        "{}",
+        show(&o)
+    );
+    let o = check("wt1:1:2:AAAA:x");
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
     drop(proc);
 
     let o = verify(&mirror, &vkey, &registrar, &["--json"]);

@@ -115,6 +115,16 @@ fn example() -> BTreeMap<&'static str, String> {
     out.insert("leaf2", String::from_utf8(lb2.clone()).unwrap());
     let h2 = leaf_hash(&lb2);
     out.insert("leaf2_hash_hex", hex::encode(h2));
+    out.insert(
+        "qr_payload",
+        wastetrail_ledger::qr::MovementRef {
+            origin: "wastetrail.example/log".into(),
+            index: 1,
+            size: 2,
+            leaf_hash: h2,
+        }
+        .to_string(),
+    );
     let leaves = [h1, h2];
     let r2 = root(&leaves);
     out.insert("root2_hex", hex::encode(r2));

@@ -359,9 +359,17 @@ pub async fn case(
             .filter(|cs| !roles_in(me, cs).is_empty())
             .ok_or_else(|| ApiError::not_found(format!("No case {id} that you may see.")))?;
         let mut verdicts = Vec::new();
-        for m in w.movements.values().filter(|m| m.case == cs.case.id) {
+        for (leaf_hash, m) in w.movements.iter().filter(|(_, m)| m.case == cs.case.id) {
+            // The QR payload to print on the movement document (docs/ledger-format.md §8a).
+            let qr = wastetrail_ledger::qr::MovementRef {
+                origin: state.config.origin.clone(),
+                index: m.index,
+                size: w.size,
+                leaf_hash: *leaf_hash,
+            };
             verdicts.push(serde_json::json!({
                 "shipment_no": m.shipment_no, "started": true, "index": m.index,
+                "leaf_hash": hex::encode(leaf_hash), "qr": qr.to_string(),
                 "verdict": serde_json::to_value(&m.verdict).unwrap_or_default(),
             }));
         }
