@@ -519,8 +519,25 @@ fn check_tree(
     }
     // Complete subtree hashes at tree levels 8, 16, …: what the upper tiles hold.
     let mut upper: Vec<Vec<Hash>> = Vec::new();
+    // A mirror holds every entry bundle or none (a public mirror of hash tiles): one that
+    // holds the first and lacks another is incomplete, never silently checked less.
+    let mut with_entries = None;
     for id in tiles::entry_bundles_for_size(cp.size) {
-        let hashes = match source.entry_bundle(id)? {
+        let bundle = source.entry_bundle(id)?;
+        let expected = *with_entries.get_or_insert(bundle.is_some());
+        if expected != bundle.is_some() {
+            let mut f = fault(
+                "leaf",
+                if expected {
+                    "the entry bundle is missing although the mirror holds the earlier ones"
+                } else {
+                    "the mirror holds this entry bundle but not the first ones"
+                },
+            );
+            f.file = Some(id.path());
+            return Ok(Err(Box::new(f)));
+        }
+        let hashes = match bundle {
             Some(bytes) => match bundle_hashes(source, id, &bytes, replay, report)? {
                 Ok(h) => h,
                 Err(f) => return Ok(Err(f)),
