@@ -25,6 +25,18 @@ fn registration(id: &str, kind: &str, key: &ParticipantSigner) -> serde_json::Va
            "key": {"key_id": key.key_id().to_string(), "public_key": key.public_key().to_base64()}})
 }
 
+/// Every receipt acknowledged so far is in the log at its index.
+async fn all_in_the_log(base: &Client, acknowledged: &Mutex<Vec<(u64, String)>>, cycle: usize) {
+    let receipts = acknowledged.lock().unwrap().clone();
+    for (index, leaf_hash) in receipts {
+        let p = base
+            .get_json(&format!("/api/v1/proof/inclusion?leaf_hash={leaf_hash}"))
+            .await
+            .unwrap_or_else(|e| panic!("cycle {cycle}: receipt {index} lost: {e}"));
+        assert_eq!(p["index"].as_u64(), Some(index), "cycle {cycle}");
+    }
+}
+
 fn scenario(database_url: Option<&str>) {
     let cycles: usize = std::env::var("WASTETRAIL_CRASH_CYCLES")
         .ok()
@@ -70,13 +82,7 @@ fn scenario(database_url: Option<&str>) {
             let base = Client::connect(&url, vkey.as_deref()).await.unwrap();
             vkey.get_or_insert_with(|| base.log_key().to_vkey());
             // Every receipt acknowledged before any crash is still in the log, at its index.
-            for (index, leaf_hash) in acknowledged.lock().unwrap().iter() {
-                let p = base
-                    .get_json(&format!("/api/v1/proof/inclusion?leaf_hash={leaf_hash}"))
-                    .await
-                    .unwrap_or_else(|e| panic!("cycle {cycle}: receipt {index} lost: {e}"));
-                assert_eq!(p["index"].as_u64(), Some(*index), "cycle {cycle}");
-            }
+            all_in_the_log(&base, &acknowledged, cycle).await;
             let mut reg = base.anonymous();
             reg.login("registrar", &registrar).await.unwrap();
             if cycle == 0 {
@@ -136,13 +142,7 @@ fn scenario(database_url: Option<&str>) {
     let mirror = dir.path().join("mirror");
     let report = rt.block_on(async {
         let base = Client::connect(&proc.url, Some(&vkey)).await.unwrap();
-        for (index, leaf_hash) in acknowledged.lock().unwrap().iter() {
-            let p = base
-                .get_json(&format!("/api/v1/proof/inclusion?leaf_hash={leaf_hash}"))
-                .await
-                .unwrap();
-            assert_eq!(p["index"].as_u64(), Some(*index));
-        }
+        all_in_the_log(&base, &acknowledged, cycles).await;
         let mut reg = base.anonymous();
         reg.login("registrar", &registrar).await.unwrap();
         let key = ParticipantSigner::generate();
