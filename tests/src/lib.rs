@@ -431,25 +431,7 @@ impl Mirror {
             let hashes = &levels[usize::from(id.level)][start..start + usize::from(id.width)];
             files.insert(id.path(), tiles::tile_bytes(hashes));
         }
-        for id in tiles::entry_bundles_for_size(size) {
-            let start = (id.index * 256) as usize;
-            let end = start + usize::from(id.width);
-            files.insert(
-                id.path(),
-                tiles::entry_bundle_bytes(&leaves[start..end]).unwrap(),
-            );
-            let items: Vec<Value> = (start..end)
-                .filter_map(|i| {
-                    disclosures
-                        .get(i)
-                        .map(|d| json!({"index": i, "disclosure": d}))
-                })
-                .collect();
-            files.insert(
-                wastetrail_verify::DirSource::disclosures_path(id),
-                serde_json::to_vec(&items).unwrap(),
-            );
-        }
+        put_entries(&mut files, leaves, disclosures);
         Mirror { files }
     }
 
@@ -460,6 +442,29 @@ impl Mirror {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, bytes).unwrap();
         }
+    }
+}
+
+/// The entry bundles and disclosure files of `leaves`.
+fn put_entries(files: &mut HashMap<String, Vec<u8>>, leaves: &[Vec<u8>], disclosures: &[Value]) {
+    for id in tiles::entry_bundles_for_size(leaves.len() as u64) {
+        let start = (id.index * 256) as usize;
+        let end = start + usize::from(id.width);
+        files.insert(
+            id.path(),
+            tiles::entry_bundle_bytes(&leaves[start..end]).unwrap(),
+        );
+        let items: Vec<Value> = (start..end)
+            .filter_map(|i| {
+                disclosures
+                    .get(i)
+                    .map(|d| json!({"index": i, "disclosure": d}))
+            })
+            .collect();
+        files.insert(
+            wastetrail_verify::DirSource::disclosures_path(id),
+            serde_json::to_vec(&items).unwrap(),
+        );
     }
 }
 
@@ -532,26 +537,7 @@ impl Mirror {
             .filter(|(k, _)| !k.starts_with("tile/entries/") && !k.starts_with("disclosures/"))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let size = leaves.len() as u64;
-        for id in tiles::entry_bundles_for_size(size) {
-            let start = (id.index * 256) as usize;
-            let end = start + usize::from(id.width);
-            files.insert(
-                id.path(),
-                tiles::entry_bundle_bytes(&leaves[start..end]).unwrap(),
-            );
-            let items: Vec<Value> = (start..end)
-                .filter_map(|i| {
-                    disclosures
-                        .get(i)
-                        .map(|d| json!({"index": i, "disclosure": d}))
-                })
-                .collect();
-            files.insert(
-                wastetrail_verify::DirSource::disclosures_path(id),
-                serde_json::to_vec(&items).unwrap(),
-            );
-        }
+        put_entries(&mut files, leaves, disclosures);
         Mirror { files }
     }
 }

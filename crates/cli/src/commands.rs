@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use wastetrail_ledger::statement::ParticipantSigner;
 use wastetrail_server::{Application, Config};
 
 use crate::cli::{DemoArgs, ExportArgs, FileArgs, KeygenArgs, ServeArgs};
@@ -291,6 +292,22 @@ fn registrar_arg(args: &ExportArgs) -> anyhow::Result<Option<export::Registrar>>
     }))
 }
 
+/// A client of `server` (log key pinned if given), logged in as `login` if given.
+async fn connect_as(
+    server: &str,
+    log_key: Option<&str>,
+    login: Option<&(String, ParticipantSigner)>,
+) -> anyhow::Result<Client> {
+    let mut client = Client::connect(server, log_key).await?;
+    if let Some((p, s)) = login {
+        client
+            .login(p, s)
+            .await
+            .with_context(|| format!("login of {p}"))?;
+    }
+    Ok(client)
+}
+
 /// `wastetrail export`.
 pub fn export(args: ExportArgs) -> ExitCode {
     match runtime() {
@@ -325,13 +342,7 @@ async fn export_async(args: ExportArgs) -> ExitCode {
         None => export::Scope::Log,
     };
     let result: Result<serde_json::Value, anyhow::Error> = async {
-        let mut client = Client::connect(&args.server, args.log_key.as_deref()).await?;
-        if let Some((p, s)) = &login {
-            client
-                .login(p, s)
-                .await
-                .with_context(|| format!("login of {p}"))?;
-        }
+        let client = connect_as(&args.server, args.log_key.as_deref(), login.as_ref()).await?;
         export::export(&client, &scope, registrar).await
     }
     .await;
@@ -389,13 +400,7 @@ pub fn mirror(args: crate::cli::MirrorArgs) -> ExitCode {
         Err(e) => return fail(EXIT_UNAVAILABLE, &e),
     };
     let result = rt.block_on(async {
-        let mut client = Client::connect(&args.server, args.log_key.as_deref()).await?;
-        if let Some((p, s)) = &login {
-            client
-                .login(p, s)
-                .await
-                .with_context(|| format!("login of {p}"))?;
-        }
+        let client = connect_as(&args.server, args.log_key.as_deref(), login.as_ref()).await?;
         crate::audit::mirror(&client, &args.out).await
     });
     match result {
