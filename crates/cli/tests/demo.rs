@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::*;
 use serde_json::Value;
 use wastetrail::client::Client;
@@ -27,15 +25,7 @@ fn hash(v: &Value) -> Hash {
 fn demo_files_its_cases_and_serves_a_verifiable_log() {
     let dir = tempfile::tempdir().unwrap();
     let demo_dir = dir.path().join("demo");
-    let mut cmd = bin();
-    cmd.args(["demo", "--listen", "127.0.0.1:0", "--dir"])
-        .arg(&demo_dir);
-    let proc = spawn_until_url(
-        cmd,
-        "serving at ",
-        &dir.path().join("demo.err"),
-        Duration::from_secs(120),
-    );
+    let proc = spawn_demo(&demo_dir);
     let url = proc.url.clone();
 
     // Every participant has a private PEM key; the registrar's public key is in the config.

@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::Path;
-use std::time::Duration;
 
 use common::*;
 use serde_json::Value;
@@ -32,15 +31,7 @@ fn verify(dir: &Path, vkey: &str, registrar: &str, extra: &[&str]) -> std::proce
 fn mirror_then_verify_and_every_flipped_byte_is_found() {
     let dir = tempfile::tempdir().unwrap();
     let demo_dir = dir.path().join("demo");
-    let mut cmd = bin();
-    cmd.args(["demo", "--listen", "127.0.0.1:0", "--dir"])
-        .arg(&demo_dir);
-    let proc = spawn_until_url(
-        cmd,
-        "serving at ",
-        &dir.path().join("demo.err"),
-        Duration::from_secs(120),
-    );
+    let proc = spawn_demo(&demo_dir);
     let url = proc.url.clone();
     let log_key = std::fs::read_to_string(demo_dir.join("data/log.key")).unwrap();
     let vkey = NoteSigner::parse(log_key.trim())

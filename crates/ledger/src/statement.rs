@@ -399,6 +399,19 @@ fn parse_prev(v: &Value) -> Result<Option<Hash>, StatementError> {
     }
 }
 
+/// Untrusted JSON of at most `max` bytes (else [`StatementError::TooLarge`] naming `what`),
+/// parsed strictly (duplicate keys and floats refused).
+fn parse_limited(json: &[u8], what: &'static str, max: usize) -> Result<Value, StatementError> {
+    if json.len() > max {
+        return Err(StatementError::TooLarge {
+            what,
+            size: json.len(),
+            max,
+        });
+    }
+    Ok(jcs::parse_strict(json)?)
+}
+
 fn take<'a>(m: &'a Map<String, Value>, k: &'static str) -> Result<&'a Value, StatementError> {
     m.get(k).ok_or(StatementError::MissingField(k))
 }
@@ -477,14 +490,7 @@ impl Statement {
     /// Parses statement JSON from untrusted bytes (strict JSON, at most
     /// [`MAX_STATEMENT_BYTES`]).
     pub fn parse(json: &[u8]) -> Result<Self, StatementError> {
-        if json.len() > MAX_STATEMENT_BYTES {
-            return Err(StatementError::TooLarge {
-                what: "statement",
-                size: json.len(),
-                max: MAX_STATEMENT_BYTES,
-            });
-        }
-        Self::from_value(&jcs::parse_strict(json)?)
+        Self::from_value(&parse_limited(json, "statement", MAX_STATEMENT_BYTES)?)
     }
 
     /// The statement as a JSON value.
@@ -575,14 +581,11 @@ pub struct SignedStatement {
 impl SignedStatement {
     /// Parses `{"statement": {...}, "sig": "<base64>"}` from untrusted bytes.
     pub fn parse(json: &[u8]) -> Result<Self, StatementError> {
-        if json.len() > MAX_STATEMENT_BYTES {
-            return Err(StatementError::TooLarge {
-                what: "signed statement",
-                size: json.len(),
-                max: MAX_STATEMENT_BYTES,
-            });
-        }
-        Self::from_value(&jcs::parse_strict(json)?)
+        Self::from_value(&parse_limited(
+            json,
+            "signed statement",
+            MAX_STATEMENT_BYTES,
+        )?)
     }
 
     /// From a parsed JSON value.
@@ -669,14 +672,7 @@ impl Leaf {
 
     /// Parses leaf bytes from untrusted input; they must be exactly canonical.
     pub fn parse(bytes: &[u8]) -> Result<Self, StatementError> {
-        if bytes.len() > MAX_LEAF_BYTES {
-            return Err(StatementError::TooLarge {
-                what: "leaf",
-                size: bytes.len(),
-                max: MAX_LEAF_BYTES,
-            });
-        }
-        let v = jcs::parse_strict(bytes)?;
+        let v = parse_limited(bytes, "leaf", MAX_LEAF_BYTES)?;
         let m = v.as_object().ok_or(StatementError::NotAnObject("leaf"))?;
         only_members(m, &["statement", "sig", "integrated_at"])?;
         let integrated_at =
@@ -766,14 +762,7 @@ impl Submission {
     /// Parses untrusted bytes and checks the disclosure against the statement's commitment
     /// (not the signature: that needs the actor's key).
     pub fn parse(json: &[u8]) -> Result<Self, StatementError> {
-        if json.len() > MAX_SUBMISSION_BYTES {
-            return Err(StatementError::TooLarge {
-                what: "submission",
-                size: json.len(),
-                max: MAX_SUBMISSION_BYTES,
-            });
-        }
-        let v = jcs::parse_strict(json)?;
+        let v = parse_limited(json, "submission", MAX_SUBMISSION_BYTES)?;
         let m = v
             .as_object()
             .ok_or(StatementError::NotAnObject("submission"))?;

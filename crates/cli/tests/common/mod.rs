@@ -102,3 +102,16 @@ pub fn show(o: &Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// `wastetrail demo --listen 127.0.0.1:0 --dir DIR`, serving (stderr in `DIR/../demo.err`).
+pub fn spawn_demo(demo_dir: &Path) -> Proc {
+    let mut cmd = bin();
+    cmd.args(["demo", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(demo_dir);
+    spawn_until_url(
+        cmd,
+        "serving at ",
+        &demo_dir.with_extension("err"),
+        Duration::from_secs(120),
+    )
+}
