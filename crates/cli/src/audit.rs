@@ -16,8 +16,9 @@ use wastetrail_basel::{CountryCode, Facts};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::note::NoteVerifier;
 use wastetrail_ledger::statement::ParticipantPublicKey;
-use wastetrail_ledger::tiles::{self, EntryBundleId};
-use wastetrail_verify::{DirSource, Level, Registrar, Report, Trust};
+use wastetrail_ledger::tiles::{self, EntryBundleId, TileId};
+use wastetrail_verify::log::SourceError;
+use wastetrail_verify::{DirSource, Level, LogSource, Registrar, Report, Trust};
 
 use crate::client::{Client, ClientError};
 
@@ -209,11 +210,11 @@ pub fn verify_dir(dir: &Path, trust: &Trust, since: Option<&Checkpoint>) -> anyh
 }
 
 /// The plain-words summary of a report.
-pub fn summary(dir: &Path, r: &Report) -> String {
+pub fn summary(source: &str, r: &Report) -> String {
     let count = |l: Level| r.cases.values().filter(|x| **x == l).count();
     let mut s = format!(
         "{}: log of {} entries, root {}\n  checked: {} leaves, {} hash tiles, {} signatures, {} disclosures, {} witness cosignatures\n  cases: {} at the full level (rules replayed), {} public (signatures and chains), {} integrity only\n",
-        dir.display(),
+        source,
         r.size,
         r.root,
         r.leaves,
@@ -230,6 +231,16 @@ pub fn summary(dir: &Path, r: &Report) -> String {
         Level::Public => "  level: public for some cases (their bodies were not disclosed to this mirror)\n",
         Level::Integrity => "  level: integrity (the tree and its signed root; no leaves, bodies or registrar key)\n",
     });
+    if !r.findings.is_empty() {
+        s.push_str(&format!(
+            "  findings at {} ({}; not faults unless --strict):\n",
+            r.at.as_deref().unwrap_or("the log's time"),
+            r.findings.len()
+        ));
+        for f in &r.findings {
+            s.push_str(&format!("    {}: {}\n", f.case, f.obligation));
+        }
+    }
     match &r.fault {
         None => s.push_str("verified: no fault\n"),
         Some(f) => s.push_str(&format!("FAULT: {f}\n")),
@@ -352,4 +363,100 @@ pub async fn check_qr(
             ),
         )
     })
+}
+
+/// A running server read as a [`LogSource`] (`wastetrail verify URL`): its public read paths —
+/// `checkpoint`, hash tiles — and, when the client is logged in, the entry bundles (auditors)
+/// and the disclosures the session may read. One request per tile, never the whole log in
+/// memory. The checkpoint is read once, so that every tile is read for the same tree.
+///
+/// The verifier is synchronous (it has no async runtime in its build graph), so each read
+/// blocks on `runtime`: call [`wastetrail_verify::verify_with`] outside the runtime's threads.
+pub struct HttpSource<'a> {
+    client: &'a Client,
+    runtime: &'a tokio::runtime::Runtime,
+    note: std::sync::OnceLock<Vec<u8>>,
+}
+
+impl<'a> HttpSource<'a> {
+    /// The log of `client`, read through `runtime`.
+    pub fn new(client: &'a Client, runtime: &'a tokio::runtime::Runtime) -> Self {
+        Self {
+            client,
+            runtime,
+            note: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn get(&self, rel: &str) -> Result<(u16, Vec<u8>), SourceError> {
+        self.runtime
+            .block_on(self.client.get_raw(&format!("/{rel}")))
+            .map_err(|e| SourceError {
+                path: format!("{}/{rel}", self.client.base()),
+                reason: e.to_string(),
+            })
+    }
+
+    fn optional(&self, rel: &str) -> Result<Option<Vec<u8>>, SourceError> {
+        match self.get(rel)? {
+            (200, bytes) => Ok(Some(bytes)),
+            (401 | 403 | 404, _) => Ok(None),
+            (status, _) => Err(SourceError {
+                path: format!("{}/{rel}", self.client.base()),
+                reason: format!("answered {status}"),
+            }),
+        }
+    }
+}
+
+impl LogSource for HttpSource<'_> {
+    fn checkpoint(&self) -> Result<Vec<u8>, SourceError> {
+        if let Some(n) = self.note.get() {
+            return Ok(n.clone());
+        }
+        let note = self.optional("checkpoint")?.ok_or_else(|| SourceError {
+            path: format!("{}/checkpoint", self.client.base()),
+            reason: "no checkpoint".into(),
+        })?;
+        Ok(self.note.get_or_init(|| note).clone())
+    }
+    fn tile(&self, id: TileId) -> Result<Option<Vec<u8>>, SourceError> {
+        self.optional(&id.path())
+    }
+    fn entry_bundle(&self, id: EntryBundleId) -> Result<Option<Vec<u8>>, SourceError> {
+        if self.client.token().is_none() {
+            return Ok(None);
+        }
+        self.optional(&id.path())
+    }
+    fn disclosures(&self, id: EntryBundleId) -> Result<Vec<(u64, Vec<u8>)>, SourceError> {
+        if self.client.token().is_none() {
+            return Ok(Vec::new());
+        }
+        let rel = format!(
+            "api/v1/disclosures?start={}&limit={}",
+            id.index * 256,
+            id.width
+        );
+        let bad = |reason: String| SourceError {
+            path: format!("{}/{rel}", self.client.base()),
+            reason,
+        };
+        let Some(bytes) = self.optional(&rel)? else {
+            return Ok(Vec::new());
+        };
+        let v: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+        v.as_array()
+            .ok_or_else(|| bad("not a JSON array".into()))?
+            .iter()
+            .map(|d| {
+                let index = d["index"]
+                    .as_u64()
+                    .ok_or_else(|| bad("an item has no index".into()))?;
+                let data = serde_json::to_vec(&d["disclosure"]).map_err(|e| bad(e.to_string()))?;
+                Ok((index, data))
+            })
+            .collect()
+    }
 }

@@ -56,10 +56,13 @@ pub enum Command {
     /// Exit status: 0 written, 1 the server's checkpoint does not verify, 2 invalid input,
     /// 3 the server could not be reached or failed.
     Mirror(MirrorArgs),
-    /// Verify a tiles mirror offline with the log key (and registrar key) you trust.
+    /// Verify a log — a tiles mirror, a server, an evidence file or an export bundle — with the
+    /// log key (and registrar key) you trust; check a movement document's QR code; write a
+    /// case's chain-of-custody report.
     ///
-    /// Exit status: 0 verified, 1 a fault (the first one is located: check, file, leaf index,
-    /// case, statement type, rule), 2 cannot verify (unreadable input, missing trusted key).
+    /// Exit status: 0 verified (findings listed), 1 a fault (the first one is located: check,
+    /// file, leaf index, case, statement type, rule) or, with --strict, a finding; 2 cannot
+    /// verify (unreadable input, missing trusted key).
     Verify(VerifyArgs),
 }
 
@@ -86,17 +89,46 @@ pub struct MirrorArgs {
 /// Arguments of `wastetrail verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The mirror directory (as `wastetrail mirror` writes it); not with --qr.
-    #[arg(required_unless_present = "qr", conflicts_with = "qr")]
-    pub dir: Option<PathBuf>,
+    /// What to verify: a mirror directory (as `wastetrail mirror` writes it), a server URL
+    /// (`http://…`: its public read paths; with --key, what that key may read), an evidence
+    /// file (`wastetrail export --movement/--evidence`) or an export bundle
+    /// (`wastetrail-export/1`).
+    #[arg(required_unless_present_any = ["qr", "evidence"])]
+    pub source: Option<String>,
     /// The customs officer's check of a movement document: its QR payload
-    /// (`wt1:<index>:<size>:<leaf hash>:<origin>`), checked against --server. One line:
-    /// CONSENTED (exit 0), NOT CONSENTED or NOT IN THE LOG (exit 1), and why.
-    #[arg(long, value_name = "PAYLOAD", requires = "server")]
+    /// (`wt1:<index>:<size>:<leaf hash>:<origin>`), checked against --server or --evidence.
+    /// One line: CONSENTED (exit 0), NOT CONSENTED or NOT IN THE LOG (exit 1), and why.
+    #[arg(long, value_name = "PAYLOAD", conflicts_with = "source")]
     pub qr: Option<String>,
     /// The server to ask with --qr.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", requires = "qr", conflicts_with = "evidence")]
     pub server: Option<String>,
+    /// An evidence file to check (with --qr: the document must be the one it proves).
+    #[arg(long, value_name = "FILE", conflicts_with = "source")]
+    pub evidence: Option<PathBuf>,
+    /// Keep the chain of custody of this case (with --report).
+    #[arg(long, value_name = "ID")]
+    pub case: Option<String>,
+    /// Write the case's chain-of-custody report here: `.html` (one printable, self-contained
+    /// page) or `.json`. Needs --case (evidence files and case bundles name their case).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Findings (overdue confirmations, illegal traffic, re-imports, consents about to lapse)
+    /// are faults: exit 1 when there is one.
+    #[arg(long)]
+    pub strict: bool,
+    /// The law data the deployment runs with: its `facts_file` (`wastetrail-facts/1`
+    /// overrides of the built-in country facts, e.g. the demo's `facts.json`). The rules are
+    /// replayed with it; without it, with the built-in facts.
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
+    /// With a server URL: log in with this key to verify what it may read (an auditor:
+    /// every entry and body).
+    #[arg(long, value_name = "KEY.pem", requires = "participant")]
+    pub key: Option<PathBuf>,
+    /// The participant id of --key.
+    #[arg(long, value_name = "ID", requires = "key")]
+    pub participant: Option<String>,
     /// The log key you trust (note verifier key, e.g. from the operator's announcement).
     #[arg(long, value_name = "VKEY")]
     pub log_key: String,
@@ -202,6 +234,19 @@ pub struct ExportArgs {
     /// Export this case (with the registry) instead of the whole log.
     #[arg(long, value_name = "ID")]
     pub case: Option<String>,
+    /// Write the evidence file of one shipment: the leaf hash (hex) of its
+    /// `movement.started` entry. The case's statements up to it and the registry's, each a
+    /// C2SP tlog-proof (format `wastetrail-evidence/1`); `wastetrail verify --evidence` checks
+    /// it offline.
+    #[arg(long, value_name = "LEAF_HASH")]
+    pub movement: Option<String>,
+    /// With --case: write an evidence file (`wastetrail-evidence/1`) instead of an export
+    /// bundle.
+    #[arg(long, requires = "case")]
+    pub evidence: bool,
+    /// The registrar's country, to check the evidence before writing it.
+    #[arg(long, value_name = "CC", default_value = "ZZ")]
+    pub registrar_country: String,
     /// Write the bundle here (default: standard output).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -250,7 +295,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::File(args) => commands::file(args),
         Command::Export(args) => commands::export(args),
         Command::Mirror(args) => commands::mirror(args),
-        Command::Verify(args) => commands::verify(&args),
+        Command::Verify(args) => crate::verify_cmd::verify(&args),
     }
 }
 

@@ -26,14 +26,14 @@ pub const EXIT_UNAVAILABLE: u8 = 3;
 /// `file`: the server's receipt does not verify against the log key.
 pub const EXIT_UNVERIFIED: u8 = 4;
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")
 }
 
-fn fail(code: u8, err: &anyhow::Error) -> ExitCode {
+pub(crate) fn fail(code: u8, err: &anyhow::Error) -> ExitCode {
     eprintln!("error: {err:#}");
     ExitCode::from(code)
 }
@@ -293,7 +293,7 @@ fn registrar_arg(args: &ExportArgs) -> anyhow::Result<Option<export::Registrar>>
 }
 
 /// A client of `server` (log key pinned if given), logged in as `login` if given.
-async fn connect_as(
+pub(crate) async fn connect_as(
     server: &str,
     log_key: Option<&str>,
     login: Option<&(String, ParticipantSigner)>,
@@ -341,9 +341,34 @@ async fn export_async(args: ExportArgs) -> ExitCode {
         Some(c) => export::Scope::Case(c.clone()),
         None => export::Scope::Log,
     };
+    let movement = match args
+        .movement
+        .as_deref()
+        .map(wastetrail_ledger::merkle::hash_from_hex)
+    {
+        None => None,
+        Some(Ok(h)) => Some(h),
+        Some(Err(_)) => {
+            return fail(
+                EXIT_INVALID,
+                &anyhow::anyhow!("--movement is not a leaf hash (64 hex digits)"),
+            );
+        }
+    };
     let result: Result<serde_json::Value, anyhow::Error> = async {
         let client = connect_as(&args.server, args.log_key.as_deref(), login.as_ref()).await?;
-        export::export(&client, &scope, registrar).await
+        if movement.is_some() || args.evidence {
+            export::evidence(
+                &client,
+                args.case.as_deref(),
+                movement,
+                registrar,
+                &args.registrar_country,
+            )
+            .await
+        } else {
+            export::export(&client, &scope, registrar).await
+        }
     }
     .await;
     let bundle = match result {
@@ -361,7 +386,10 @@ async fn export_async(args: ExportArgs) -> ExitCode {
         Ok(t) => t + "\n",
         Err(e) => return fail(EXIT_INVALID, &anyhow::Error::from(e)),
     };
-    let entries = bundle["entries"].as_array().map_or(0, Vec::len);
+    let entries = bundle["entries"]
+        .as_array()
+        .or_else(|| bundle["proofs"].as_array())
+        .map_or(0, Vec::len);
     match &args.out {
         Some(path) => {
             if let Err(e) = std::fs::write(path, text)
@@ -369,12 +397,21 @@ async fn export_async(args: ExportArgs) -> ExitCode {
             {
                 return fail(EXIT_INVALID, &e);
             }
-            eprintln!(
-                "wrote {} ({} entries of a log of size {}, checkpoint verified)",
-                path.display(),
-                entries,
-                bundle["size"]
-            );
+            if bundle["format"] == wastetrail_verify::proven::EVIDENCE_FORMAT {
+                eprintln!(
+                    "wrote {} (evidence of case {}: {} entries, each a C2SP tlog-proof; verified offline before writing)",
+                    path.display(),
+                    bundle["case"].as_str().unwrap_or("?"),
+                    entries
+                );
+            } else {
+                eprintln!(
+                    "wrote {} ({} entries of a log of size {}, checkpoint verified)",
+                    path.display(),
+                    entries,
+                    bundle["size"]
+                );
+            }
         }
         None => {
             let mut out = std::io::stdout().lock();
@@ -430,92 +467,4 @@ pub fn mirror(args: crate::cli::MirrorArgs) -> ExitCode {
             fail(code, &e)
         }
     }
-}
-
-/// `wastetrail verify --qr PAYLOAD --server URL --log-key VKEY`.
-fn verify_qr(args: &crate::cli::VerifyArgs, payload: &str) -> ExitCode {
-    use crate::audit::BorderAnswer;
-    let qr = match wastetrail_ledger::qr::MovementRef::parse(payload) {
-        Ok(q) => q,
-        Err(e) => return fail(EXIT_INVALID, &anyhow::Error::from(e)),
-    };
-    let Some(server) = &args.server else {
-        return fail(EXIT_INVALID, &anyhow::anyhow!("--qr needs --server"));
-    };
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(e) => return fail(EXIT_UNAVAILABLE, &e),
-    };
-    let result = rt.block_on(async {
-        let client = Client::connect(server, Some(&args.log_key)).await?;
-        crate::audit::check_qr(&client, &qr).await
-    });
-    match result {
-        Ok((answer, why)) => {
-            let (word, code) = match answer {
-                BorderAnswer::Consented => ("CONSENTED", EXIT_OK),
-                BorderAnswer::NotConsented => ("NOT CONSENTED", EXIT_REFUSED),
-                BorderAnswer::NotInLog => ("NOT IN THE LOG", EXIT_REFUSED),
-            };
-            println!("{word}: {why}");
-            ExitCode::from(code)
-        }
-        Err(e) => fail(EXIT_INVALID, &e.context("cannot verify the document")),
-    }
-}
-
-/// `wastetrail verify`.
-pub fn verify(args: &crate::cli::VerifyArgs) -> ExitCode {
-    if let Some(payload) = &args.qr {
-        return verify_qr(args, payload);
-    }
-    let Some(dir) = &args.dir else {
-        return fail(
-            EXIT_INVALID,
-            &anyhow::anyhow!("give a mirror directory or --qr"),
-        );
-    };
-    let trust = match crate::audit::trust(&crate::audit::TrustArgs {
-        log_key: &args.log_key,
-        registrar_key: args.registrar_key.as_deref(),
-        registrar_id: &args.registrar_id,
-        registrar_country: &args.registrar_country,
-        witnesses: &args.witnesses,
-        quorum: args.quorum,
-    }) {
-        Ok(t) => t,
-        Err(e) => return fail(EXIT_INVALID, &e),
-    };
-    let since = match args
-        .since
-        .as_deref()
-        .map(|p| crate::audit::saved_checkpoint(p, &trust))
-        .transpose()
-    {
-        Ok(s) => s.flatten(),
-        Err(e) => return fail(EXIT_INVALID, &e),
-    };
-    let report = match crate::audit::verify_dir(dir, &trust, since.as_ref()) {
-        Ok(r) => r,
-        Err(e) => return fail(EXIT_INVALID, &e),
-    };
-    if report.fault.is_none()
-        && let Some(path) = &args.since
-        && let Err(e) = crate::audit::save_checkpoint(dir, path)
-    {
-        return fail(EXIT_INVALID, &e);
-    }
-    if args.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(t) => println!("{t}"),
-            Err(e) => return fail(EXIT_INVALID, &anyhow::Error::from(e)),
-        }
-    } else {
-        print!("{}", crate::audit::summary(dir, &report));
-    }
-    ExitCode::from(if report.fault.is_some() {
-        EXIT_REFUSED
-    } else {
-        EXIT_OK
-    })
 }

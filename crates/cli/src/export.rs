@@ -297,6 +297,124 @@ async fn registrar_from_server(client: &Client) -> anyhow::Result<Option<Registr
     Ok(found)
 }
 
+/// Writes the evidence file (`wastetrail-evidence/1`, see `wastetrail_verify::proven`) of a
+/// case, or of one movement (`movement`: the leaf hash of its `movement.started`; the case is
+/// found among those the caller may see when `case` is not given): every registry statement
+/// and the case's statements up to the movement, each as a C2SP tlog-proof against the
+/// latest checkpoint, with the disclosures the caller may read. It is verified with the
+/// offline verifier before it is returned (log key of the client, the registrar given or
+/// announced by the server): a file that would not verify is never written.
+pub async fn evidence(
+    client: &Client,
+    case: Option<&str>,
+    movement: Option<Hash>,
+    registrar: Option<Registrar>,
+    registrar_country: &str,
+) -> anyhow::Result<Value> {
+    anyhow::ensure!(
+        client.token().is_some(),
+        "statements are disclosed only to those entitled: give --key and --participant"
+    );
+    let (note, cp) = client.checkpoint().await.context("the checkpoint")?;
+    let case = match (case, movement) {
+        (Some(c), _) => c.to_owned(),
+        (None, Some(m)) => case_of_movement(client, &m).await?,
+        (None, None) => anyhow::bail!("give --case or --movement"),
+    };
+    let mut items = case_entries(client, &cp, &case).await?;
+    if let Some(m) = movement {
+        let index = items
+            .iter()
+            .find(|e| merkle::leaf_hash(&e.leaf) == m)
+            .map(|e| e.index)
+            .with_context(|| {
+                format!(
+                    "movement {} is not an entry of case {case} in the log of size {}",
+                    hex::encode(m),
+                    cp.size
+                )
+            })?;
+        items.retain(|e| e.index <= index || is_registry_leaf(&e.leaf));
+    }
+    let evidence = wastetrail_verify::Evidence {
+        case: case.clone(),
+        movement,
+        entries: items
+            .into_iter()
+            .map(|e| wastetrail_verify::ProvenEntry {
+                index: e.index,
+                leaf: e.leaf,
+                proof: e.proof.unwrap_or_default(),
+                checkpoint: note.clone(),
+                disclosure: e.disclosure.and_then(|d| serde_json::to_vec(&d).ok()),
+            })
+            .collect(),
+    };
+    let registrar = match registrar {
+        Some(r) => Some(r),
+        None => registrar_from_server(client).await?,
+    };
+    let trust = wastetrail_verify::Trust {
+        log_key: client.log_key().clone(),
+        registrar: registrar
+            .map(|r| -> anyhow::Result<wastetrail_verify::Registrar> {
+                Ok(wastetrail_verify::Registrar {
+                    id: r.id,
+                    key: wastetrail_ledger::statement::ParticipantPublicKey::parse_base64(
+                        &r.public_key,
+                    )
+                    .context("the registrar's key")?,
+                    country: wastetrail_basel::CountryCode::parse(registrar_country)
+                        .map_err(|e| anyhow::anyhow!("--registrar-country: {e}"))?,
+                })
+            })
+            .transpose()?,
+        witnesses: Vec::new(),
+        quorum: 0,
+    };
+    let facts =
+        wastetrail_basel::Facts::try_builtin().map_err(|e| anyhow::anyhow!("law data: {e}"))?;
+    let (report, _) = wastetrail_verify::verify_proven(&evidence, &trust, &facts);
+    if let Some(f) = report.fault {
+        return Err(crate::client::ClientError::Verification(format!(
+            "the evidence the server gave does not verify: {f}"
+        ))
+        .into());
+    }
+    Ok(evidence.to_json())
+}
+
+fn is_registry_leaf(leaf: &[u8]) -> bool {
+    Leaf::parse(leaf).is_ok_and(|l| l.statement.case() == REGISTRY_CASE)
+}
+
+/// The case (among those the caller may see) whose movement has leaf hash `m`.
+async fn case_of_movement(client: &Client, m: &Hash) -> anyhow::Result<String> {
+    let want = hex::encode(m);
+    let cases = client
+        .get_json("/api/v1/cases?limit=500")
+        .await
+        .context("the cases you may see")?;
+    for c in cases.as_array().into_iter().flatten() {
+        let Some(id) = c["id"].as_str() else { continue };
+        let detail = client
+            .get_json(&format!("/api/v1/cases/{}", path_segment(id)))
+            .await
+            .with_context(|| format!("case {id}"))?;
+        let found = detail["statements"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|st| st["leaf_hash"] == want.as_str());
+        if found {
+            return Ok(id.to_owned());
+        }
+    }
+    anyhow::bail!(
+        "no case you may see has a movement with leaf hash {want} (give --case if it is older than your first 500 cases)"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,6 +128,7 @@ fn mirror_then_verify_and_every_flipped_byte_is_found() {
     );
     let o = check("wt1:1:2:AAAA:x");
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    evidence_and_reports(dir.path(), &demo_dir, &url, &vkey, &registrar, &qr);
     drop(proc);
 
     let o = verify(&mirror, &vkey, &registrar, &["--json"]);
@@ -206,6 +207,161 @@ fn mirror_then_verify_and_every_flipped_byte_is_found() {
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
     let o = run(&["verify", mirror.to_str().unwrap(), "--log-key", "not-a-key"]);
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+}
+
+/// The customs officer's evidence file (exported by the customs office of export, checked
+/// offline with the QR code), the server as a verifier's source, the chain-of-custody report,
+/// `--strict` and the law data of the deployment.
+fn evidence_and_reports(
+    dir: &Path,
+    demo_dir: &Path,
+    url: &str,
+    vkey: &str,
+    registrar: &str,
+    qr: &str,
+) {
+    let parsed = wastetrail_ledger::qr::MovementRef::parse(qr).unwrap();
+    let evidence = dir.join("movement.evidence.json");
+    let o = run(&[
+        "export",
+        "--server",
+        url,
+        "--key",
+        demo_dir.join("keys/customs-de.pem").to_str().unwrap(),
+        "--participant",
+        "customs-de",
+        "--movement",
+        &hex::encode(parsed.leaf_hash),
+        "--out",
+        evidence.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let facts = demo_dir.join("facts.json");
+    let facts = facts.to_str().unwrap();
+    let offline = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--log-key",
+            vkey,
+            "--registrar-key",
+            registrar,
+            "--facts",
+            facts,
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = offline(&["--qr", qr, "--evidence", evidence.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("CONSENTED: "),
+        "{}",
+        show(&o)
+    );
+    // Another document than the one the file proves: not in the log (as far as it shows).
+    let other = wastetrail_ledger::qr::MovementRef {
+        leaf_hash: [7; 32],
+        ..parsed.clone()
+    };
+    let o = offline(&[
+        "--qr",
+        &other.to_string(),
+        "--evidence",
+        evidence.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("NOT IN THE LOG: "),
+        "{}",
+        show(&o)
+    );
+    // The evidence file as a source, with its case's chain-of-custody report.
+    let report = dir.join("custody.html");
+    let o = offline(&[
+        evidence.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Verified: no fault"), "{html}");
+    assert!(html.contains("Movement started"), "{html}");
+    // One flipped byte in the evidence file: a fault, or a file that cannot be read.
+    let mut bytes = std::fs::read(&evidence).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    let flipped = dir.join("flipped.evidence.json");
+    std::fs::write(&flipped, bytes).unwrap();
+    let o = offline(&[flipped.to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(0), "{}", show(&o));
+
+    // The server itself as the source: anonymously the tree only; as the auditor, everything.
+    let o = offline(&[url]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("level: integrity"),
+        "{}",
+        show(&o)
+    );
+    let json_report = dir.join("case.json");
+    let o = offline(&[
+        url,
+        "--key",
+        demo_dir.join("keys/auditor.pem").to_str().unwrap(),
+        "--participant",
+        "auditor",
+        "--case",
+        parsed_case(&evidence).as_str(),
+        "--report",
+        json_report.to_str().unwrap(),
+        "--strict",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let r: Value = serde_json::from_slice(&std::fs::read(&json_report).unwrap()).unwrap();
+    assert_eq!(r["level"], "full", "{r:#}");
+    assert!(r["trail"]["steps"].as_array().unwrap().len() >= 5, "{r:#}");
+    // Without the deployment's weighing tolerance the rules see illegal traffic in case 1
+    // (received 17,950 kg of 18,000): a finding, and with --strict a failure.
+    let o = run(&[
+        "verify",
+        url,
+        "--log-key",
+        vkey,
+        "--registrar-key",
+        registrar,
+        "--key",
+        demo_dir.join("keys/auditor.pem").to_str().unwrap(),
+        "--participant",
+        "auditor",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("ART9-01"),
+        "{}",
+        show(&o)
+    );
+    let o = run(&[
+        "verify",
+        url,
+        "--log-key",
+        vkey,
+        "--registrar-key",
+        registrar,
+        "--key",
+        demo_dir.join("keys/auditor.pem").to_str().unwrap(),
+        "--participant",
+        "auditor",
+        "--strict",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    // A report needs a case.
+    let o = offline(&[url, "--report", dir.join("x.html").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+}
+
+fn parsed_case(evidence: &Path) -> String {
+    let v: Value = serde_json::from_slice(&std::fs::read(evidence).unwrap()).unwrap();
+    v["case"].as_str().unwrap().to_owned()
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -21,6 +21,7 @@
 //! | [`note`] | c2sp.org/signed-note with Go `sumdb/note` key strings (vkey / skey), PKCS#8 PEM private keys |
 //! | [`checkpoint`] | c2sp.org/tlog-checkpoint |
 //! | [`cosignature`] | c2sp.org/tlog-cosignature/v1 (timestamped Ed25519, signature type 0x04) |
+//! | [`proof`] | c2sp.org/tlog-proof@v1 (one entry's inclusion proof with its checkpoint; wastetrail puts the leaf bytes in `extra`) |
 //! | [`qr`] | the QR payload of a printed movement document `wt1:<index>:<size>:<leaf hash b64url>:<origin>` |
 //! | [`witness`] | c2sp.org/tlog-witness `add-checkpoint` request format and decision |
 //!
@@ -61,6 +62,7 @@ pub mod disclosure;
 pub mod jcs;
 pub mod merkle;
 pub mod note;
+pub mod proof;
 pub mod qr;
 pub mod statement;
 pub mod tiles;

@@ -11,11 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
-use wastetrail_basel::{
-    Case, CountryCode, Facts, Filing, Participant, ParticipantKind, Registry, StatementType,
-    Verdict,
-};
+use wastetrail_basel::{Case, CountryCode, Facts, Participant, ParticipantKind, Registry, Verdict};
 use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::merkle::Hash;
 use wastetrail_ledger::statement::{Leaf, SignedStatement};
@@ -285,27 +281,7 @@ impl World {
             // window, prev, registry or Basel rules at the leaf's integration time.
             let head = self.head_of(st.case());
             let case = self.cases.get(st.case()).map(|c| &c.case);
-            let movement_verdict = (st.kind() == "movement.started")
-                .then(|| {
-                    let filing = Filing::new(
-                        StatementType::MovementStarted,
-                        st.case(),
-                        st.actor(),
-                        st.issued_at().datetime(),
-                        body.clone(),
-                    );
-                    movement_start(&filing)
-                })
-                .flatten()
-                .map(|(no, start)| {
-                    let verdict = match case {
-                        Some(c) => wastetrail_basel::may_start(c, no, facts, start),
-                        None => {
-                            wastetrail_basel::may_start(&Case::new(st.case()), no, facts, start)
-                        }
-                    };
-                    (no, verdict)
-                });
+            let movement_verdict = wastetrail_verify::movement_verdict(case, &signed, &body, facts);
             match wastetrail_verify::admit(&self.registry, case, head, &signed, body, facts, at) {
                 Ok(admitted) => {
                     applied = true;
@@ -385,15 +361,6 @@ impl World {
 }
 
 pub use wastetrail_verify::admission::registry_target;
-
-/// Shipment number and start time (UTC midnight of `started_on`) of a movement document body.
-pub fn movement_start(filing: &Filing) -> Option<(u32, OffsetDateTime)> {
-    let no = u32::try_from(filing.body.get("shipment_no")?.as_u64()?).ok()?;
-    let on = filing.body.get("started_on")?.as_str()?;
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(on, fmt).ok()?;
-    Some((no, date.midnight().assume_utc()))
-}
 
 /// Brings `world` up to the store's current tree size.
 pub async fn catch_up(

@@ -221,3 +221,33 @@ pub fn registry_target(filing: &Filing) -> Option<String> {
         .and_then(|v| v.as_str())
         .map(str::to_owned)
 }
+
+/// The border question for a `movement.started` statement: its shipment number and what
+/// [`wastetrail_basel::may_start`] answered over the case as it stood before it (`case`,
+/// `None` for a case not yet opened) on the day the movement started. `None` for any other
+/// statement, or a body without `shipment_no` and `started_on`. The server's movement check,
+/// the evidence check and the chain-of-custody report all ask this one function.
+pub fn movement_verdict(
+    case: Option<&Case>,
+    signed: &SignedStatement,
+    body: &serde_json::Value,
+    facts: &Facts,
+) -> Option<(u32, wastetrail_basel::Verdict)> {
+    let st = &signed.statement;
+    if st.kind() != StatementType::MovementStarted.as_str() {
+        return None;
+    }
+    let no = u32::try_from(body.get("shipment_no")?.as_u64()?).ok()?;
+    let on = body.get("started_on")?.as_str()?;
+    let date = time::Date::parse(
+        on,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()?;
+    let start = date.midnight().assume_utc();
+    let verdict = match case {
+        Some(c) => wastetrail_basel::may_start(c, no, facts, start),
+        None => wastetrail_basel::may_start(&Case::new(st.case()), no, facts, start),
+    };
+    Some((no, verdict))
+}

@@ -16,17 +16,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use time::OffsetDateTime;
-use wastetrail_basel::body::KeyInfo;
-use wastetrail_basel::{Case, CountryCode, Facts, Registry};
+use wastetrail_basel::{CountryCode, Facts};
 use wastetrail_ledger::checkpoint::Checkpoint;
-use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::merkle::{self, CompactRange, Hash};
 use wastetrail_ledger::note::NoteVerifier;
-use wastetrail_ledger::statement::{Leaf, ParticipantPublicKey};
+use wastetrail_ledger::statement::ParticipantPublicKey;
 use wastetrail_ledger::tiles::{self, EntryBundleId, TileId};
 
-use crate::admission::{Effect, REGISTRY_CASE, admit, authenticate};
+use crate::replay::{CaseTrail, Finding, Replay};
 
 /// Reading a log failed (not a fault of the log: the input is missing or unreadable).
 #[derive(Debug, thiserror::Error)]
@@ -197,7 +194,7 @@ impl std::fmt::Display for Fault {
     }
 }
 
-fn fault(check: &'static str, detail: impl Into<String>) -> Fault {
+pub(crate) fn fault(check: &'static str, detail: impl Into<String>) -> Fault {
     Fault {
         check,
         file: None,
@@ -244,134 +241,46 @@ pub struct Report {
     pub level: Level,
     /// The first fault, if any.
     pub fault: Option<Fault>,
+    /// The log's time (the last entry's `integrated_at`), at which findings are computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// Duties gone wrong or about to (cases verified in full only): overdue confirmations,
+    /// illegal traffic, re-imports, consents about to lapse. Not faults unless `--strict`.
+    pub findings: Vec<Finding>,
+    /// The chain of custody of the case asked for ([`Options::case`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trail: Option<CaseTrail>,
 }
 
-/// Replay state: the registry and each case's head and state.
-struct Replay<'a> {
-    facts: &'a Facts,
-    registry: Option<Registry>,
-    registry_head: Option<Hash>,
-    heads: HashMap<String, Hash>,
-    cases: HashMap<String, Case>,
-    levels: BTreeMap<String, Level>,
-    signatures: u64,
-    disclosures: u64,
-}
-
-impl Replay<'_> {
-    fn entry(
-        &mut self,
-        index: u64,
-        bytes: &[u8],
-        disclosure: Option<&[u8]>,
-    ) -> Result<Hash, Box<Fault>> {
-        let at_leaf = |mut f: Fault| {
-            f.index = Some(index);
-            Box::new(f)
-        };
-        let leaf = Leaf::parse(bytes).map_err(|e| at_leaf(fault("leaf", e.to_string())))?;
-        let lh = merkle::leaf_hash(bytes);
-        let st = &leaf.statement;
-        let locate = |mut f: Fault| {
-            f.index = Some(index);
-            f.case = Some(st.case().to_owned());
-            f.kind = Some(st.kind().to_owned());
-            Box::new(f)
-        };
-        let body = match disclosure {
-            Some(d) => {
-                let d =
-                    Disclosure::parse(d).map_err(|e| locate(fault("disclosure", e.to_string())))?;
-                d.check(st.commitment())
-                    .map_err(|e| locate(fault("disclosure", e.to_string())))?;
-                self.disclosures += 1;
-                Some(d.body_value())
-            }
-            None => None,
-        };
-        let is_registry = st.case() == REGISTRY_CASE;
-        let head = if is_registry {
-            self.registry_head
-        } else {
-            self.heads.get(st.case()).copied()
-        };
-        let at: OffsetDateTime = leaf.integrated_at.datetime();
-        let level = match (&self.registry, body) {
-            (Some(registry), Some(body)) => {
-                let admitted = admit(
-                    registry,
-                    self.cases.get(st.case()),
-                    head,
-                    &leaf.signed_statement(),
-                    body,
-                    self.facts,
-                    at,
-                )
-                .map_err(|r| {
-                    let mut f = locate(fault("admission", r.to_string()));
-                    if let crate::Refusal::Rule(rule) = &r {
-                        f.rule_id = Some(rule.rule_id.as_str().to_owned());
-                    } else {
-                        f.rule_id = Some(r.code().to_owned());
-                    }
-                    f
-                })?;
-                self.signatures += 1;
-                match admitted.effect {
-                    Effect::Registry { registry, .. } => self.registry = Some(registry),
-                    Effect::Case(c) => {
-                        self.cases.insert(st.case().to_owned(), *c);
-                    }
-                }
-                Level::Full
-            }
-            (Some(registry), None) => {
-                if is_registry {
-                    // Without the registry's bodies no later key is known.
-                    self.registry = None;
-                    Level::Integrity
-                } else {
-                    authenticate(registry, &leaf.signed_statement(), at)
-                        .map_err(|r| locate(fault("signature", r.to_string())))?;
-                    self.signatures += 1;
-                    if st.prev().copied() != head {
-                        return Err(locate(fault(
-                            "prev",
-                            "prev is not the previous entry of the case",
-                        )));
-                    }
-                    Level::Public
-                }
-            }
-            (None, _) => {
-                if st.prev().copied() != head {
-                    return Err(locate(fault(
-                        "prev",
-                        "prev is not the previous entry of the case",
-                    )));
-                }
-                Level::Integrity
-            }
-        };
-        if is_registry {
-            self.registry_head = Some(lh);
-        } else {
-            self.heads.insert(st.case().to_owned(), lh);
-            let worst = self.levels.entry(st.case().to_owned()).or_insert(level);
-            if level_rank(level) < level_rank(*worst) {
-                *worst = level;
-            }
+impl Report {
+    pub(crate) fn empty() -> Self {
+        Report {
+            size: 0,
+            root: String::new(),
+            leaves: 0,
+            tiles: 0,
+            signatures: 0,
+            disclosures: 0,
+            cosignatures: 0,
+            cases: BTreeMap::new(),
+            level: Level::Integrity,
+            fault: None,
+            at: None,
+            findings: Vec::new(),
+            trail: None,
         }
-        Ok(lh)
     }
 }
 
-fn level_rank(l: Level) -> u8 {
-    match l {
-        Level::Integrity => 0,
-        Level::Public => 1,
-        Level::Full => 2,
-    }
+/// What to verify beyond the log itself.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// A checkpoint verified earlier, which the log must extend (monitoring mode).
+    pub since: Option<&'a Checkpoint>,
+    /// The case whose chain of custody to keep in [`Report::trail`].
+    pub case: Option<&'a str>,
+    /// Called with the number of leaves checked so far, after each entry bundle.
+    pub progress: Option<&'a dyn Fn(u64)>,
 }
 
 /// Verifies the log of `source` against `trust`, and, with `since` (a checkpoint verified
@@ -384,54 +293,35 @@ pub fn verify(
     facts: &Facts,
     since: Option<&Checkpoint>,
 ) -> Result<Report, SourceError> {
+    verify_with(
+        source,
+        trust,
+        facts,
+        &Options {
+            since,
+            ..Options::default()
+        },
+    )
+}
+
+/// [`verify`] with [`Options`]: a saved checkpoint, a case to trace, a progress callback.
+pub fn verify_with(
+    source: &dyn LogSource,
+    trust: &Trust,
+    facts: &Facts,
+    opts: &Options<'_>,
+) -> Result<Report, SourceError> {
+    let since = opts.since;
     let note = source.checkpoint()?;
-    let mut report = Report {
-        size: 0,
-        root: String::new(),
-        leaves: 0,
-        tiles: 0,
-        signatures: 0,
-        disclosures: 0,
-        cosignatures: 0,
-        cases: BTreeMap::new(),
-        level: Level::Integrity,
-        fault: None,
-    };
-    let (cp, opened) = match Checkpoint::open_with(&note, &trust.log_key, &trust.witnesses) {
-        Ok(x) => x,
-        Err(e) => {
-            let mut f = fault("checkpoint", e.to_string());
+    let mut report = Report::empty();
+    let cp = match open_checkpoint(&note, trust, &mut report) {
+        Ok(cp) => cp,
+        Err(mut f) => {
             f.file = Some("checkpoint".into());
-            report.fault = Some(f);
+            report.fault = Some(*f);
             return Ok(report);
         }
     };
-    report.size = cp.size;
-    report.root = hex::encode(cp.root);
-    let cosigned = trust
-        .witnesses
-        .iter()
-        .filter(|w| {
-            opened
-                .signatures
-                .iter()
-                .any(|s| s.name == w.name() && s.key_id == w.key_id())
-        })
-        .count();
-    report.cosignatures = cosigned;
-    if cosigned < trust.quorum {
-        let mut f = fault(
-            "witness",
-            format!(
-                "{cosigned} of the {} trusted witnesses cosigned the checkpoint; the quorum is {}",
-                trust.witnesses.len(),
-                trust.quorum
-            ),
-        );
-        f.file = Some("checkpoint".into());
-        report.fault = Some(f);
-        return Ok(report);
-    }
     if let Some(old) = since
         && (old.origin != cp.origin || old.size > cp.size)
     {
@@ -446,48 +336,61 @@ pub fn verify(
         report.fault = Some(f);
         return Ok(report);
     }
-    // As the server bootstraps it: the key valid from the Unix epoch, so replay is
-    // deterministic.
-    let registry = trust.registrar.as_ref().map(|r| {
-        Registry::bootstrap(
-            &r.id,
-            r.country,
-            "Registrar",
-            KeyInfo {
-                key_id: r.key.key_id().to_string(),
-                public_key: r.key.to_base64(),
-                valid_until: None,
-            },
-            OffsetDateTime::UNIX_EPOCH,
-        )
-    });
-    let mut replay = Replay {
-        facts,
-        registry,
-        registry_head: None,
-        heads: HashMap::new(),
-        cases: HashMap::new(),
-        levels: BTreeMap::new(),
-        signatures: 0,
-        disclosures: 0,
-    };
-    if let Err(f) = check_tree(source, &cp, since, &mut replay, &mut report)? {
+    let mut replay = Replay::new(facts, trust.registrar.as_ref(), opts.case);
+    if let Err(f) = check_tree(source, &cp, opts, &mut replay, &mut report)? {
         report.fault = Some(*f);
     }
+    finish(&mut report, replay);
+    Ok(report)
+}
+
+/// Opens the checkpoint note with the trusted log key, counts the trusted witnesses that
+/// cosigned it (into `report`, with its size and root) and checks their quorum.
+pub(crate) fn open_checkpoint(
+    note: &[u8],
+    trust: &Trust,
+    report: &mut Report,
+) -> Result<Checkpoint, Box<Fault>> {
+    let (cp, opened) = Checkpoint::open_with(note, &trust.log_key, &trust.witnesses)
+        .map_err(|e| Box::new(fault("checkpoint", e.to_string())))?;
+    report.size = cp.size;
+    report.root = hex::encode(cp.root);
+    report.cosignatures = trust
+        .witnesses
+        .iter()
+        .filter(|w| {
+            opened
+                .signatures
+                .iter()
+                .any(|s| s.name == w.name() && s.key_id == w.key_id())
+        })
+        .count();
+    if report.cosignatures < trust.quorum {
+        return Err(Box::new(fault(
+            "witness",
+            format!(
+                "{} of the {} trusted witnesses cosigned the checkpoint; the quorum is {}",
+                report.cosignatures,
+                trust.witnesses.len(),
+                trust.quorum
+            ),
+        )));
+    }
+    Ok(cp)
+}
+
+/// Fills the report from the finished replay: counts, levels, findings, the watched trail.
+pub(crate) fn finish(report: &mut Report, replay: Replay<'_>) {
     report.signatures = replay.signatures;
     report.disclosures = replay.disclosures;
-    report.level = replay
-        .levels
-        .values()
-        .copied()
-        .min_by_key(|l| level_rank(*l))
-        .unwrap_or(if report.leaves > 0 && replay.registry.is_some() {
-            Level::Full
-        } else {
-            Level::Integrity
-        });
+    report.level = replay.level(report.leaves);
+    report.findings = replay.findings();
+    report.at = replay.last_time.and_then(|t| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    });
+    report.trail = replay.case_trail();
     report.cases = replay.levels;
-    Ok(report)
 }
 
 /// Streams the bundles (or, without them, the level-0 tiles), compares every tile and the
@@ -495,10 +398,11 @@ pub fn verify(
 fn check_tree(
     source: &dyn LogSource,
     cp: &Checkpoint,
-    since: Option<&Checkpoint>,
+    opts: &Options<'_>,
     replay: &mut Replay<'_>,
     report: &mut Report,
 ) -> Result<Result<(), Box<Fault>>, SourceError> {
+    let since = opts.since;
     let mut range = CompactRange::new();
     let consistent = |range: &CompactRange| match since {
         Some(old) if range.size() == old.size && range.root() != old.root => {
@@ -575,6 +479,9 @@ fn check_tree(
             if let Err(f) = consistent(&range) {
                 return Ok(Err(f));
             }
+        }
+        if let Some(progress) = opts.progress {
+            progress(range.size());
         }
         if hashes.len() == 256 {
             push_upper(&mut upper, 0, merkle::root(&hashes));
