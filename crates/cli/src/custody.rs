@@ -300,7 +300,11 @@ fn condition_lines(c: &Conditions) -> Vec<String> {
         out.push(format!("at most {kg} kg a shipment"));
     }
     if let Some(n) = c.max_shipments {
-        out.push(format!("at most {n} shipments"));
+        out.push(if n == 1 {
+            "at most 1 shipment".to_owned()
+        } else {
+            format!("at most {n} shipments")
+        });
     }
     if let Some(cs) = &c.carriers {
         out.push(format!("carriers: {}", cs.join(", ")));
