@@ -74,6 +74,7 @@ fn all_parsers(data: &[u8]) {
         let _ = ParticipantPublicKey::parse_base64(s);
         let _ = hash_from_base64(s);
         let _ = hash_from_hex(s);
+        let _ = wastetrail_ledger::proof::TlogProof::parse(s);
     }
 }
 
