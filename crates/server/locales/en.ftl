@@ -276,6 +276,7 @@ st-disposal-completed = Disposal completed
 st-reimport-required = Re-import required
 
 ## Actions
+do-notification-submitted = New notification
 do-notification-transmitted = Transmit the notification
 do-notification-acknowledged = Acknowledge receipt
 do-notification-withdrawn = Withdraw the notification

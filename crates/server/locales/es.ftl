@@ -276,6 +276,7 @@ st-disposal-completed = Eliminación concluida
 st-reimport-required = Reintroducción exigida
 
 ## Acciones
+do-notification-submitted = Nueva notificación
 do-notification-transmitted = Transmitir la notificación
 do-notification-acknowledged = Acusar recibo
 do-notification-withdrawn = Retirar la notificación

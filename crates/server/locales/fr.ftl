@@ -276,6 +276,7 @@ st-disposal-completed = Élimination achevée
 st-reimport-required = Réimportation exigée
 
 ## Actions
+do-notification-submitted = Nouvelle notification
 do-notification-transmitted = Transmettre la notification
 do-notification-acknowledged = Accuser réception
 do-notification-withdrawn = Retirer la notification

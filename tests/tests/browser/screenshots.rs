@@ -9,7 +9,7 @@ use crate::support::{Browser, World};
 use crate::whole_case::{fill_owned, notification_fields, today};
 
 /// Desktop and phone sizes.
-const SIZES: [(&str, u32, u32); 2] = [("desktop", 1280, 1100), ("phone", 390, 1500)];
+const SIZES: [(&str, u32, u32); 2] = [("desktop", 1280, 1000), ("phone", 390, 844)];
 
 async fn shoot(b: &Browser, dir: &Path, name: &str, size: &str) {
     b.screenshot(&dir.join(format!("{name}-{size}.png"))).await;
@@ -41,8 +41,10 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         b.fill(&[("_case", &format!("DE-{year}-0900"))]).await;
         b.click("#filing-form button[type=submit]").await;
         b.wait_text("Sign and file").await;
-        b.click("#bytes-button").await;
         shoot(&b, &dir, "review-and-sign", size).await;
+        b.click("#bytes-button").await;
+        b.wait_text("wastetrail/statement/v2").await;
+        shoot(&b, &dir, "signing-bytes", size).await;
         b.open(&format!("/cases/DE-{year}-0002/file/movement.started"))
             .await;
         shoot(&b, &dir, "movement-form", size).await;

@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use ed25519_dalek::pkcs8::EncodePrivateKey as _;
-
 use crate::support::World;
 
 pub async fn sign_in_with_a_demo_key_file(w: Arc<World>) {
@@ -36,10 +34,8 @@ pub async fn sign_in_with_a_demo_key_file(w: Arc<World>) {
 pub async fn a_wrong_key_is_refused(w: Arc<World>) {
     let b = w.browser(1280, 900).await;
     // A well-formed Ed25519 key that nobody registered.
-    let stranger = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
-    let pem = stranger
-        .to_pkcs8_pem(Default::default())
-        .expect("PKCS#8 PEM");
+    let stranger = wastetrail_ledger::statement::ParticipantSigner::from_seed(&[7u8; 32]);
+    let pem = stranger.to_pkcs8_pem().expect("PKCS#8 PEM");
     let file = w.dir.join("stranger.pem");
     std::fs::write(&file, pem.as_bytes()).unwrap();
     b.open("/signin").await;

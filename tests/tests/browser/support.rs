@@ -152,6 +152,13 @@ impl World {
                 "prefs": {"intl.accept_languages": "en-US,en"}
             }
         });
+        let mut caps = caps;
+        if width < 500 {
+            // Headless Chromium's windows are at least 500 pixels wide: a phone is emulated.
+            caps["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0, "touch": true}
+            });
+        }
         let Value::Object(caps) = caps else {
             unreachable!()
         };

@@ -545,3 +545,131 @@ pub fn rule_fields(rule: RuleId) -> &'static [&'static str] {
         _ => &[],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::i18n::{Lang, Tr};
+
+    /// The field names the forms use, read from this file (`e.f("…")`, `e.select("…")`).
+    fn field_names() -> Vec<String> {
+        let src = include_str!("filings.rs");
+        let mut out = Vec::new();
+        for pat in ["e.f(\"", "e.select(\"", "&format!(\"transit.{i}."] {
+            for (i, _) in src.match_indices(pat) {
+                let rest = &src[i + pat.len()..];
+                let name = rest.split('"').next().unwrap_or_default();
+                if name.is_empty()
+                    || !name.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'
+                    })
+                {
+                    continue;
+                }
+                if pat.starts_with("&format") {
+                    for n in 0..2 {
+                        out.push(format!("transit.{n}.{name}"));
+                    }
+                } else {
+                    out.push(name.to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_form_field_and_value_has_words_in_every_language() {
+        let names = field_names();
+        assert!(names.len() > 60, "{}", names.len());
+        for lang in Lang::ALL {
+            let t = Tr::new(lang);
+            for n in &names {
+                let key = format!("fld-{}", n.replace('.', "-"));
+                assert!(t.has(&key), "{lang:?}: {key}");
+            }
+            for v in TRANSPORT.iter().chain(PACKAGING.iter()).chain(
+                [
+                    "single",
+                    "general",
+                    "no_capacity_in_state_of_export",
+                    "raw_material_for_recovery",
+                    "other_cop_criteria",
+                ]
+                .iter(),
+            ) {
+                assert!(t.has(&format!("val-{v}")), "{lang:?}: {v}");
+            }
+            for o in Operation::all() {
+                assert!(
+                    t.has(&format!("op-{}", o.as_str())),
+                    "{lang:?}: {}",
+                    o.as_str()
+                );
+            }
+            for h in HazardClass::all() {
+                let key = format!("hz-{}", h.as_str().replace('.', "_"));
+                assert!(t.has(&key), "{lang:?}: {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_statement_type_obligation_phase_and_role_has_words() {
+        use wastetrail_basel::{ObligationKind as K, Phase};
+        for lang in Lang::ALL {
+            let t = Tr::new(lang);
+            for kind in StatementType::ALL {
+                let key = kind.as_str().replace('.', "-");
+                assert!(t.has(&format!("st-{key}")), "{lang:?}: st-{key}");
+                let e_kind = kind;
+                let has_form = !matches!(
+                    e_kind,
+                    StatementType::ParticipantRegistered
+                        | StatementType::KeyAdded
+                        | StatementType::KeyRevoked
+                        | StatementType::CustodyTransferred
+                        | StatementType::BorderExited
+                        | StatementType::BorderEntered
+                        | StatementType::ReceiptConfirmed
+                        | StatementType::DisposalCompleted
+                        | StatementType::ReimportRequired
+                        | StatementType::ConsentWithdrawn
+                );
+                if has_form {
+                    assert!(t.has(&format!("do-{key}")), "{lang:?}: do-{key}");
+                    assert!(t.has(&format!("intro-{key}")), "{lang:?}: intro-{key}");
+                }
+            }
+            for k in [
+                K::ConfirmReceipt,
+                K::ConfirmCompletion,
+                K::NotifyStateOfImport,
+                K::Reimport,
+                K::IllegalTraffic,
+                K::ConsentExpiring,
+                K::TransitWindowOpen,
+                K::Review,
+            ] {
+                let key = format!("due-{}", crate::web::pages::cases::obligation_key(k));
+                assert!(t.has(&key), "{lang:?}: {key}");
+            }
+            for p in [
+                Phase::New,
+                Phase::Submitted,
+                Phase::Transmitted,
+                Phase::Denied,
+                Phase::Withdrawn,
+                Phase::Completed,
+            ] {
+                assert!(
+                    t.has(crate::web::views::phase_badge(p).0),
+                    "{lang:?}: {p:?}"
+                );
+            }
+            for r in crate::routes::reads::ROLES {
+                assert!(t.has(&format!("role-{r}")), "{lang:?}: {r}");
+            }
+        }
+    }
+}

@@ -53,7 +53,8 @@ fn waiting_text(c: &Ctx, w: &Waiting, world: &World) -> String {
 
 /// Is it the user's turn?
 fn is_mine(u: &User, w: &Waiting) -> bool {
-    w.who == u.id || (u.is_authority() && w.country == Some(u.country))
+    w.who == u.id
+        || (u.is_authority() && w.what != "wait-information" && w.country == Some(u.country))
 }
 
 fn row(c: &Ctx, state: &AppState, w: &World, cs: &CaseState, u: &User) -> Option<Row> {
