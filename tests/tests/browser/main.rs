@@ -13,6 +13,7 @@ mod canonical;
 mod languages;
 mod privacy;
 mod refusal;
+mod registry;
 mod screenshots;
 mod signin;
 mod support;
@@ -47,6 +48,11 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "one_case_walked_through_by_each_role_up_to_the_first_movement",
         |w| Box::pin(whole_case::one_case_walked_through_by_each_role(w)),
     ),
+    ("authorities_register_participants_and_revoke_keys", |w| {
+        Box::pin(registry::authorities_register_participants_and_revoke_keys(
+            w,
+        ))
+    }),
     (
         "a_refusal_is_shown_with_its_citation_and_the_form_is_kept",
         |w| Box::pin(refusal::a_refusal_is_shown_with_its_citation_and_the_form_is_kept(w)),

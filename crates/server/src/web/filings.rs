@@ -128,7 +128,127 @@ pub fn sections(kind: StatementType, e: &Env) -> Option<Vec<Section>> {
         ]),
         T::ConsentGranted | T::TransitConsented => Some(consent(e)),
         T::MovementStarted => Some(movement(e)),
+        T::ParticipantRegistered => Some(registration(e)),
+        T::KeyAdded => one(vec![
+            e.select("participant", managed(e)).req(),
+            e.f("key.public_key", Input::Text)
+                .req()
+                .hint(e.c.t.m("hint-public-key")),
+        ]),
+        T::KeyRevoked => one(vec![
+            Field::new(
+                "_key",
+                e.l("key_id"),
+                Input::Select(e.with_blank(managed_keys(e))),
+            )
+            .req(),
+            e.f("reason", Input::Area).req(),
+        ]),
         _ => None,
+    }
+}
+
+/// The kinds a participant may register: the registrar registers competent authorities and
+/// auditors, a competent authority the operators and customs offices of its State (REG-01).
+pub fn registrable(u: &User) -> &'static [&'static str] {
+    match u.kind {
+        ParticipantKind::Registrar => &["competent_authority", "auditor"],
+        ParticipantKind::CompetentAuthority => &[
+            "exporter",
+            "generator",
+            "importer",
+            "carrier",
+            "disposer",
+            "customs_office",
+        ],
+        _ => &[],
+    }
+}
+
+/// The participants whose keys the user manages: itself and those it registered (REG-02).
+pub fn managed(e: &Env) -> Vec<(String, String)> {
+    e.w.registry
+        .participants()
+        .filter(|p| p.id == e.user.id || p.registered_by == e.user.id)
+        .map(|p| (p.id.clone(), format!("{} ({})", p.name, p.id)))
+        .collect()
+}
+
+/// The keys still valid of the participants the user manages, as `participant|key_id`.
+fn managed_keys(e: &Env) -> Vec<(String, String)> {
+    let now = time::OffsetDateTime::now_utc();
+    e.w.registry
+        .participants()
+        .filter(|p| p.id == e.user.id || p.registered_by == e.user.id)
+        .flat_map(|p| {
+            p.keys
+                .iter()
+                .filter(move |k| k.valid_at(now))
+                .map(move |k| {
+                    (
+                        format!("{}|{}", p.id, k.key_id),
+                        format!("{} — {}", p.id, k.key_id),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn registration(e: &Env) -> Vec<Section> {
+    let c = e.c;
+    let kinds: Vec<(String, String)> = registrable(e.user)
+        .iter()
+        .map(|k| ((*k).to_owned(), c.t.m(format!("kind-{k}"))))
+        .collect();
+    let country = if e.user.kind == ParticipantKind::Registrar {
+        e.f("country", Input::Text)
+            .req()
+            .hint(c.t.m("hint-country"))
+    } else {
+        e.f("country", Input::Fixed { array: false })
+            .val(e.user.country.as_str())
+    };
+    vec![Section::new(
+        String::new(),
+        vec![
+            e.f("id", Input::Text)
+                .req()
+                .hint(c.t.m("hint-participant-id")),
+            Field::new(
+                "kind",
+                c.t.m("fld-participant-kind"),
+                Input::Select(e.with_blank(kinds)),
+            )
+            .req(),
+            country,
+            e.f("name", Input::Text).req(),
+            e.f("address", Input::Text).req(),
+            e.f("key.public_key", Input::Text)
+                .req()
+                .hint(c.t.m("hint-public-key")),
+        ],
+    )]
+}
+
+/// Completes a body with what the form does not ask: the key id of a public key
+/// (docs/ledger-format.md §2) and the participant and key id of a key to revoke.
+pub fn derive(kind: StatementType, form_key: &str, body: &mut serde_json::Value) {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    if let Some(key) = body.get_mut("key").and_then(|k| k.as_object_mut())
+        && let Some(pk) = key.get("public_key").and_then(|v| v.as_str())
+        && let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(pk.trim())
+        && raw.len() == 32
+    {
+        let id = format!("ed25519:{}", hex::encode(&sha2::Sha256::digest(&raw)[..8]));
+        key.insert("key_id".into(), serde_json::Value::String(id));
+    }
+    if kind == StatementType::KeyRevoked
+        && let Some((participant, key_id)) = form_key.split_once('|')
+        && let Some(o) = body.as_object_mut()
+    {
+        o.insert("participant".into(), participant.into());
+        o.insert("key_id".into(), key_id.into());
     }
 }
 
@@ -542,6 +662,8 @@ pub fn rule_fields(rule: RuleId) -> &'static [&'static str] {
         }
         R::Pic02 => &["importer", "disposer"],
         R::Pic03 => &["transit.0.authority"],
+        R::Reg01 => &["kind", "country", "id"],
+        R::Reg02 => &["participant", "_key", "key.public_key"],
         _ => &[],
     }
 }
@@ -625,10 +747,7 @@ mod tests {
                 let e_kind = kind;
                 let has_form = !matches!(
                     e_kind,
-                    StatementType::ParticipantRegistered
-                        | StatementType::KeyAdded
-                        | StatementType::KeyRevoked
-                        | StatementType::CustodyTransferred
+                    StatementType::CustodyTransferred
                         | StatementType::BorderExited
                         | StatementType::BorderEntered
                         | StatementType::ReceiptConfirmed

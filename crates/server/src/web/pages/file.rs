@@ -20,7 +20,7 @@ use crate::web::pages::cases::{user_actions, visible};
 use crate::web::sign::{Prepared, SignPage};
 use crate::web::views::rule_sentence;
 use crate::web::{Ctx, WebError, WebResult, render, render_status, respond};
-use crate::world::World;
+use crate::world::{REGISTRY_CASE, World};
 
 /// A refusal shown above the form.
 pub struct RefusalView {
@@ -77,6 +77,34 @@ pub async fn post_notification(
     respond(&ctx, r)
 }
 
+/// `GET /registry/file/{type}`.
+pub async fn registry_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+) -> HttpResponse {
+    let r = match StatementType::parse(&kind).filter(|k| k.is_registry()) {
+        Some(k) => flow(&ctx, &state, k, Some(REGISTRY_CASE), None).await,
+        None => Err(WebError::NotFound),
+    };
+    respond(&ctx, r)
+}
+
+/// `POST /registry/file/{type}`.
+pub async fn post_registry(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> HttpResponse {
+    let form = FormData::new(form.into_inner());
+    let r = match StatementType::parse(&kind).filter(|k| k.is_registry()) {
+        Some(k) => flow(&ctx, &state, k, Some(REGISTRY_CASE), Some(form)).await,
+        None => Err(WebError::NotFound),
+    };
+    respond(&ctx, r)
+}
+
 /// `GET /cases/{id}/file/{type}`.
 pub async fn action(
     ctx: Ctx,
@@ -116,6 +144,8 @@ fn may_file(
     match case_id {
         None if kind == StatementType::NotificationSubmitted && u.notifies() => Ok(()),
         None => Err(WebError::Forbidden),
+        Some(REGISTRY_CASE) if kind.is_registry() && u.registers() => Ok(()),
+        Some(REGISTRY_CASE) => Err(WebError::Forbidden),
         Some(id) => {
             let cs = visible(w, u, id)?;
             if user_actions(u, &cs.case).contains(&kind) {
@@ -148,6 +178,10 @@ async fn flow(
     };
     let mut sections = filings::sections(kind, &env).ok_or(WebError::NotFound)?;
     let (action, cancel) = match case_id {
+        Some(REGISTRY_CASE) => (
+            format!("/registry/file/{}", kind.as_str()),
+            "/registry".to_owned(),
+        ),
         Some(id) => (
             format!("/cases/{}/file/{}", encode_query(id), kind.as_str()),
             format!("/cases/{}", encode_query(id)),
@@ -177,7 +211,8 @@ async fn flow(
         return Ok(render_status(status, &page(sections, &errors, refusal)));
     }
     let case_id = case_id.map_or_else(|| form.get("_case").to_owned(), str::to_owned);
-    let body = fields::body(&sections);
+    let mut body = fields::body(&sections);
+    filings::derive(kind, form.get("_key"), &mut body);
     match precheck(state, &w, u, kind, &case_id, &body, now) {
         Ok(()) => {
             let prepared = Prepared {
@@ -185,10 +220,14 @@ async fn flow(
                 case: case_id.clone(),
                 actor: u.id.clone(),
                 key: u.key_id.clone(),
-                prev: w.cases.get(&case_id).map(|cs| hex::encode(cs.head)),
+                prev: w.head_of(&case_id).map(hex::encode),
                 body,
                 form_action: action.clone(),
-                done: format!("/cases/{}", encode_query(&case_id)),
+                done: if case_id == REGISTRY_CASE {
+                    "/registry".to_owned()
+                } else {
+                    format!("/cases/{}", encode_query(&case_id))
+                },
             };
             let sign = SignPage::new(
                 ctx,
@@ -230,7 +269,10 @@ fn form_page<'a>(
         c: ctx,
         title: ctx.t.m(format!("do-{key}")),
         intro: ctx.t.m(format!("intro-{key}")),
-        case: case_id.unwrap_or_default().to_owned(),
+        case: case_id
+            .filter(|c| *c != REGISTRY_CASE)
+            .unwrap_or_default()
+            .to_owned(),
         action: action.to_owned(),
         cancel: cancel.to_owned(),
         sections,
@@ -295,7 +337,7 @@ fn precheck(
         return Err(Refusal::Rule(r));
     }
     let cs = w.cases.get(case_id);
-    let head = cs.map(|c| c.head);
+    let head = w.head_of(case_id);
     let filing = Filing::new(kind, case_id, &u.id, now, sealed.body_value());
     wastetrail_verify::decide(
         &w.registry,

@@ -1,8 +1,10 @@
 //! The page handlers, one module per area.
 
 pub mod cases;
+mod due;
 mod file;
 mod home;
+mod registry;
 
 use actix_web::web;
 
@@ -20,5 +22,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(file::post_notification),
         )
         .route("/cases/{id}/file/{type}", web::get().to(file::action))
-        .route("/cases/{id}/file/{type}", web::post().to(file::post_action));
+        .route("/cases/{id}/file/{type}", web::post().to(file::post_action))
+        .route("/due", web::get().to(due::due))
+        .route("/registry", web::get().to(registry::registry))
+        .route("/registry/file/{type}", web::get().to(file::registry_form))
+        .route("/registry/file/{type}", web::post().to(file::post_registry));
 }
