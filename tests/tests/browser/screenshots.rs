@@ -56,6 +56,10 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         b.open(&format!("/cases/DE-{year}-0003/file/consent.granted"))
             .await;
         shoot(&b, &dir, "consent-form", size).await;
+        b.open("/due").await;
+        shoot(&b, &dir, "authority-due", size).await;
+        b.open("/registry").await;
+        shoot(&b, &dir, "authority-registry", size).await;
         b.open("/lang/fr?next=/cases").await;
         shoot(&b, &dir, "authority-inbox-fr", size).await;
         b.open("/lang/es?next=/cases").await;
