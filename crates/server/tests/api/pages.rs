@@ -187,7 +187,10 @@ async fn a_refused_form_names_the_rule_and_keeps_every_value() {
     let html = r.text().await.unwrap();
     assert!(html.contains("lang=\"es\""));
     // The body is checked first: every missing field is named next to its field, in Spanish.
-    assert!(html.contains("<span class=\"rule\">PIC-02</span>"), "{html}");
+    assert!(
+        html.contains("<span class=\"rule\">PIC-02</span>"),
+        "{html}"
+    );
     assert!(html.contains("Basel Art. 6(1), Annex V A"), "{html}");
     assert!(html.contains("Este campo no debe estar vacío."), "{html}");
     assert!(html.contains("value=\"razón guardada\""), "{html}");
