@@ -69,7 +69,11 @@ pub fn today() -> String {
 async fn file_action(b: &Browser, case: &str, action: &str, fields: &[(&str, &str)]) -> u64 {
     b.open(&format!("/cases/{case}")).await;
     b.click_text(action).await;
-    b.wait_text("Check and review").await;
+    let form = b.wait_text("Check and review").await;
+    if action == "Start a movement" {
+        // The movement document's page says, before signing, whether it may start.
+        assert!(form.contains("Yes, it may start"), "{form}");
+    }
     b.fill(fields).await;
     b.click_text("Check and review").await;
     b.wait_text("Sign and file").await;

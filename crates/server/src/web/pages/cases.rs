@@ -133,19 +133,19 @@ async fn list_inner(ctx: &Ctx, state: &AppState, q: &ListQuery) -> WebResult {
 
 /// One check of a verdict, in words.
 pub struct Check {
-    rule: &'static str,
-    citation: &'static str,
-    sentence: String,
-    class: &'static str,
-    outcome_key: &'static str,
+    pub(crate) rule: &'static str,
+    pub(crate) citation: &'static str,
+    pub(crate) sentence: String,
+    pub(crate) class: &'static str,
+    pub(crate) outcome_key: &'static str,
 }
 
 /// A verdict in words.
 pub struct VerdictView {
-    shipment_no: u32,
-    decision_key: &'static str,
-    class: &'static str,
-    failing: Vec<Check>,
+    pub(crate) shipment_no: u32,
+    pub(crate) decision_key: &'static str,
+    pub(crate) class: &'static str,
+    pub(crate) failing: Vec<Check>,
 }
 
 /// The words of a verdict: its decision and the checks that are not met.

@@ -16,7 +16,7 @@ use crate::web::ctx::{User, encode_query};
 use crate::web::fields::{self, Section};
 use crate::web::filings::{self, Env};
 use crate::web::forms::{FieldErrors, FormData, nearest_field};
-use crate::web::pages::cases::{user_actions, visible};
+use crate::web::pages::cases::{VerdictView, next_verdict, user_actions, verdict_view, visible};
 use crate::web::sign::{Prepared, SignPage};
 use crate::web::views::rule_sentence;
 use crate::web::{Ctx, WebError, WebResult, render, render_status, respond};
@@ -44,6 +44,7 @@ struct FormPage<'a> {
     refusal: Option<RefusalView>,
     codes: Vec<(String, String)>,
     draft: bool,
+    verdict: Option<VerdictView>,
 }
 
 /// `GET /notifications/new`.
@@ -188,10 +189,19 @@ async fn flow(
         ),
         None => ("/notifications/new".to_owned(), "/cases".to_owned()),
     };
+    // Before a movement starts, the page says whether `may_start` allows it, and why not.
+    let verdict = || {
+        (kind == StatementType::MovementStarted)
+            .then(|| case.and_then(|c| next_verdict(state, c, now)))
+            .flatten()
+            .map(|v| verdict_view(ctx, &v))
+    };
     let page = |sections: Vec<Section>, errors: &FieldErrors, refusal: Option<RefusalView>| {
-        form_page(
+        let mut p = form_page(
             ctx, kind, case_id, &action, &cancel, sections, errors, refusal,
-        )
+        );
+        p.verdict = verdict();
+        p
     };
     let Some(form) = form else {
         return Ok(render(&page(sections, &FieldErrors::default(), None)));
@@ -280,6 +290,7 @@ fn form_page<'a>(
         refusal,
         codes: if has_codes { code_list() } else { Vec::new() },
         draft: kind == StatementType::NotificationSubmitted,
+        verdict: None,
     }
 }
 
