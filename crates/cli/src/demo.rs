@@ -320,15 +320,33 @@ fn discard_unfinished(dir: &Path) -> anyhow::Result<bool> {
 /// created, and a later run that finds an unfinished deployment all the same (the process was
 /// killed) starts it anew: the demo never serves an empty or half-filed log as the demo.
 pub async fn run(opts: DemoOptions) -> anyhow::Result<()> {
+    run_deployment(&opts).await
+}
+
+/// A demo deployment served by this process: what [`start`] returns.
+pub struct RunningDemo {
+    /// The address clients use, e.g. `http://127.0.0.1:8080`.
+    pub url: String,
+    /// A handle to stop the server.
+    pub handle: wastetrail_server::ServerHandle,
+    /// The server task (ends when the server stops).
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The cases filed by this run (case, state, statements); empty for an existing deployment.
+    pub filed: Vec<(String, &'static str, usize)>,
+}
+
+/// Creates (or reopens) the demo deployment in `opts.dir`, starts its server in this process
+/// and files the demo cases through its API; returns once they are filed (the server keeps
+/// running). Tests start a fresh deployment on port 0 with it.
+pub async fn start(opts: &DemoOptions) -> anyhow::Result<RunningDemo> {
     if discard_unfinished(&opts.dir)? {
         println!(
             "wastetrail demo: {} held an unfinished demo deployment (no {MANIFEST_FILE}); it was removed and is created anew",
             opts.dir.display()
         );
     }
-    let config_path = opts.dir.join(CONFIG_FILE);
-    let fresh = !config_path.exists();
-    let result = run_deployment(&opts, fresh).await;
+    let fresh = !opts.dir.join(CONFIG_FILE).exists();
+    let result = start_deployment(opts, fresh).await;
     if result.is_err() && fresh {
         // Leave nothing half-created behind (best effort: the error is what matters).
         let _ = discard_unfinished(&opts.dir);
@@ -336,7 +354,7 @@ pub async fn run(opts: DemoOptions) -> anyhow::Result<()> {
     result
 }
 
-async fn run_deployment(opts: &DemoOptions, fresh: bool) -> anyhow::Result<()> {
+async fn start_deployment(opts: &DemoOptions, fresh: bool) -> anyhow::Result<RunningDemo> {
     let config_path = opts.dir.join(CONFIG_FILE);
     // The file gets the default address; --listen applies to this run only.
     let keys = if fresh {
@@ -371,6 +389,22 @@ async fn run_deployment(opts: &DemoOptions, fresh: bool) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
+    Ok(RunningDemo {
+        url,
+        handle,
+        server,
+        filed,
+    })
+}
+
+async fn run_deployment(opts: &DemoOptions) -> anyhow::Result<()> {
+    let RunningDemo {
+        url,
+        handle,
+        server,
+        filed,
+    } = start(opts).await?;
+    let fresh = !filed.is_empty();
     let dir = opts.dir.canonicalize().unwrap_or(opts.dir.clone());
     println!("wastetrail demo: serving at {url} (Ctrl-C stops it)");
     if fresh {
@@ -395,6 +429,10 @@ async fn run_deployment(opts: &DemoOptions, fresh: bool) -> anyhow::Result<()> {
     println!(
         "  participants and cases:         {}",
         dir.join(MANIFEST_FILE).display()
+    );
+    println!(
+        "  in a browser: open {url}/ and sign in with a key file from {}",
+        dir.join("keys").display()
     );
     println!("  try: curl {url}/checkpoint");
     use std::io::Write as _;

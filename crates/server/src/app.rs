@@ -251,11 +251,15 @@ impl RouteTable {
     }
 }
 
-/// The default service: 405 (with `Allow`) for a wrong method on a route, else 404.
+/// The default service: 405 (with `Allow`) for a wrong method on a route, else 404 — as an
+/// HTML page for a browser that asks for one outside the API paths.
 async fn not_found(
     req: actix_web::HttpRequest,
     routes: web::Data<RouteTable>,
 ) -> Result<HttpResponse, ApiError> {
+    if crate::web::wants_html(&req) && routes.allowed(req.path()).is_none() {
+        return Ok(crate::web::not_found_page(req).await);
+    }
     match routes.allowed(req.path()) {
         Some(allow) => Err(ApiError::method_not_allowed(allow)),
         None => Err(ApiError::not_found("No such resource.")),
@@ -576,8 +580,10 @@ impl Application {
                 }))
                 .configure(crate::routes::configure)
                 .route("/api/openapi.json", web::get().to(openapi_doc))
-                .default_service(web::to(not_found))
                 .into_app()
+                // The pages: plain actix routes, so they stay out of the OpenAPI document.
+                .configure(crate::web::configure)
+                .default_service(web::to(not_found))
                 .wrap(from_fn(contract_mw))
                 .wrap(from_fn(timeout_mw))
                 .wrap(from_fn(refusal_mw))

@@ -12,8 +12,11 @@
 //! replays) and appends the leaf through the single write path ([`ledger_writer`]). The
 //! server's view of the registry and of every case is replayed from the log ([`world`]).
 //!
-//! **What it is not.** It never holds participants' private keys (they sign on their side),
-//! and serves no HTML yet. Sessions and login challenges live in the memory of one process
+//! The web front end ([`web`]) serves HTML pages over the same state: participants sign in
+//! with their key in the browser and file through forms; the browser signs.
+//!
+//! **What it is not.** It never holds participants' private keys (they sign on their side,
+//! in the browser too). Sessions and login challenges live in the memory of one process
 //! (see [`auth`]).
 //!
 //! **Formats it speaks.** Statements and leaves as `wastetrail-ledger` defines them (RFC 8785
@@ -31,8 +34,10 @@ mod metrics;
 pub mod problem;
 pub mod routes;
 mod state;
+pub mod web;
 pub mod world;
 
+pub use actix_web::dev::ServerHandle;
 pub use app::{Application, BuildError, openapi, openapi_json};
 pub use auth::{LOGIN_SIGNING_PREFIX, login_signing_input};
 pub use config::{Config, ConfigError, load_or_create_log_key, registrar_public_key};

@@ -82,8 +82,10 @@ pub async fn challenge(
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    /// Participant id.
-    pub participant: String,
+    /// Participant id. May be omitted: the participant is then the one registered with the
+    /// key `key` (a browser that opens a key file knows its key but not whose it is).
+    #[serde(default)]
+    pub participant: Option<String>,
     /// Key id of the signing key (`ed25519:<hex16>`).
     pub key: String,
     /// The challenge, as received.
@@ -130,7 +132,8 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
-    if let Err(wait) = state.limiter.check(&format!("login:{}", req.participant)) {
+    let who = req.participant.as_deref().unwrap_or(&req.key);
+    if let Err(wait) = state.limiter.check(&format!("login:{who}")) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -160,19 +163,21 @@ pub async fn login(
             ));
         }
     }
-    let (kind, country, public, key_id) = {
+    let (participant, kind, country, public, key_id) = {
         let w = state.view().await?;
-        let p = w
-            .registry
-            .get(&req.participant)
-            .ok_or_else(|| login_failed("Unknown participant or key, or wrong signature."))?;
         let now = time::OffsetDateTime::now_utc();
+        let p = match &req.participant {
+            Some(id) => w.registry.get(id),
+            None => holder_of(&w.registry, &req.key, now),
+        }
+        .ok_or_else(|| login_failed("Unknown participant or key, or wrong signature."))?;
         let key = p
             .keys
             .iter()
             .find(|k| k.key_id == req.key && k.valid_at(now))
             .ok_or_else(|| login_failed("Unknown participant or key, or wrong signature."))?;
         (
+            p.id.clone(),
             p.kind.as_str().to_owned(),
             p.country.as_str().to_owned(),
             key.public_key.clone(),
@@ -187,7 +192,7 @@ pub async fn login(
     let vk = ed25519_dalek::VerifyingKey::from_bytes(&pk.to_bytes()).map_err(ApiError::internal)?;
     vk.verify_strict(&msg, &ed25519_dalek::Signature::from_bytes(&sig))
         .map_err(|_| login_failed("Unknown participant or key, or wrong signature."))?;
-    let (token, opened) = state.sessions.open(&req.participant, &key_id);
+    let (token, opened) = state.sessions.open(&participant, &key_id);
     let max_age = i64::try_from(state.sessions.session_ttl().as_secs()).unwrap_or(i64::MAX);
     let cookie = Cookie::build(SESSION_COOKIE, token.clone())
         .http_only(true)
@@ -198,11 +203,25 @@ pub async fn login(
         .finish();
     Ok(HttpResponse::Ok().cookie(cookie).json(LoginResponse {
         token,
-        participant: req.participant,
+        participant,
         kind,
         country,
         expires_at: ts(opened.expires_at),
     }))
+}
+
+/// The one participant that holds the key `key_id`, valid at `now` (none when no participant
+/// or several do).
+fn holder_of<'r>(
+    registry: &'r wastetrail_basel::Registry,
+    key_id: &str,
+    now: time::OffsetDateTime,
+) -> Option<&'r wastetrail_basel::Participant> {
+    let mut holders = registry
+        .participants()
+        .filter(|p| p.keys.iter().any(|k| k.key_id == key_id && k.valid_at(now)));
+    let first = holders.next()?;
+    holders.next().is_none().then_some(first)
 }
 
 /// Ends the session.

@@ -120,7 +120,7 @@ const PHASES: [&str; 6] = [
 ];
 
 /// The roles `role` may name (`world::roles_in`).
-const ROLES: [&str; 13] = [
+pub(crate) const ROLES: [&str; 13] = [
     "exporter",
     "notifier",
     "generator",

@@ -9,6 +9,7 @@ mod common;
 mod login;
 mod matrix;
 mod openapi;
+mod pages;
 mod privacy;
 mod public;
 mod reads;

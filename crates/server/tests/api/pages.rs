@@ -1,0 +1,320 @@
+//! The web pages at the HTTP level: size budget, security headers, CSRF, language, errors,
+//! and the key-only login the browser uses. (The browser tests in `tests/tests/browser`
+//! drive them in Chromium.)
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+/// A page's HTML as `who` sees it (the bearer token is a session like the cookie).
+async fn page(
+    app: &TestApp,
+    who: &str,
+    path: &str,
+) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    let r = app.get_as(who, path).await;
+    let status = r.status();
+    let headers = r.headers().clone();
+    (status, headers, r.text().await.unwrap())
+}
+
+/// The `/static/…` files a text refers to (links, scripts, module imports).
+fn assets(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for marker in ["\"/static/", "\"./"] {
+        for (i, _) in text.match_indices(marker) {
+            let rest = &text[i + marker.len()..];
+            let name = rest.split('"').next().unwrap_or_default();
+            if !name.is_empty() && !name.contains(' ') {
+                out.insert(format!("/static/{name}"));
+            }
+        }
+    }
+    out
+}
+
+/// Bytes of a page with every asset it loads, directly or through imports.
+async fn weight(app: &TestApp, who: &str, path: &str) -> usize {
+    let (status, _, html) = page(app, who, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    let mut total = html.len();
+    let mut todo: Vec<String> = assets(&html).into_iter().collect();
+    let mut seen = BTreeSet::new();
+    while let Some(a) = todo.pop() {
+        if !seen.insert(a.clone()) {
+            continue;
+        }
+        let r = app.get(&a).await;
+        assert_eq!(r.status(), StatusCode::OK, "{a}");
+        let body = r.text().await.unwrap();
+        total += body.len();
+        todo.extend(assets(&body));
+    }
+    total
+}
+
+async fn ready() -> (TestApp, Cast) {
+    let backend = backends().into_iter().next().unwrap();
+    let mut app = TestApp::spawn(&backend).await;
+    let c = Cast::new();
+    app.register(&c.all()).await;
+    case_ready_to_ship(&mut app, &c, "DE-2026-A").await;
+    (app, c)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_with_its_assets_is_at_most_100_kb() {
+    let (app, _c) = ready().await;
+    let pages = [
+        ("exporter-de", "/signin"),
+        ("exporter-de", "/cases"),
+        ("exporter-de", "/cases/DE-2026-A"),
+        ("exporter-de", "/notifications/new"),
+        ("exporter-de", "/cases/DE-2026-A/file/movement.started"),
+        ("ca-nl", "/cases"),
+        ("ca-nl", "/due"),
+        ("ca-de", "/registry"),
+        ("ca-de", "/registry/file/participant.registered"),
+    ];
+    for (who, path) in pages {
+        let bytes = weight(&app, who, path).await;
+        assert!(bytes <= 100_000, "{path} as {who}: {bytes} bytes");
+    }
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(home.len() + 40_000 < 100_000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_forbid_inline_code_and_carry_security_headers() {
+    let (app, _c) = ready().await;
+    for path in ["/cases", "/notifications/new", "/cases/DE-2026-A"] {
+        let (_, headers, html) = page(&app, "exporter-de", path).await;
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        // Every script is a file of this origin or a JSON data block; no inline style or handler.
+        for (i, _) in html.match_indices("<script") {
+            let tag = &html[i..i + html[i..].find('>').unwrap()];
+            assert!(
+                tag.contains("src=\"/static/") || tag.contains("type=\"application/json\""),
+                "{path}: {tag}"
+            );
+        }
+        assert!(!html.contains(" style="), "{path}");
+        assert!(!html.contains(" onclick="), "{path}");
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn form_posts_need_the_session_csrf_token() {
+    let (app, _c) = ready().await;
+    let size = app.tree_size().await;
+    let post = |form: Vec<(&'static str, String)>| {
+        app.client
+            .post(app.url("/cases/DE-2026-A/file/notification.withdrawn"))
+            .bearer_auth(&app.tokens["exporter-de"])
+            .form(&form)
+            .send()
+    };
+    let r = post(vec![("reason", "no token".into())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post(vec![("reason", "bad".into()), ("csrf", "forged".into())])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // With the token of the page's form, the server prepares the review page (it files
+    // nothing: the browser signs and files).
+    let (_, _, form) = page(
+        &app,
+        "exporter-de",
+        "/cases/DE-2026-A/file/notification.withdrawn",
+    )
+    .await;
+    let i = form.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let token = form[i..].split('"').next().unwrap().to_owned();
+    let r = post(vec![
+        ("reason", "the disposer closed".into()),
+        ("csrf", token),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"filing\""), "{html}");
+    assert_eq!(app.tree_size().await, size);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_form_names_the_rule_and_keeps_every_value() {
+    let (app, _c) = ready().await;
+    let (_, _, form) = page(&app, "ca-nl", "/cases/DE-2026-A/file/contract.confirmed").await;
+    assert_eq!(
+        app.get_as("ca-nl", "/cases/DE-2026-A/file/contract.confirmed")
+            .await
+            .status(),
+        // The contract is confirmed already: the filing is not offered any more.
+        StatusCode::FORBIDDEN
+    );
+    assert!(form.contains("lang=\"en\""));
+    let (_, _, form) = page(&app, "exporter-de", "/notifications/new").await;
+    let i = form.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let token = form[i..].split('"').next().unwrap().to_owned();
+    let r = app
+        .client
+        .post(app.url("/notifications/new"))
+        .bearer_auth(&app.tokens["exporter-de"])
+        .header("accept-language", "es")
+        .form(&[
+            ("csrf", token.as_str()),
+            ("_case", "NL-2026-1"),
+            ("reason", "razón guardada"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("lang=\"es\""));
+    // The body is checked first: every missing field is named next to its field, in Spanish.
+    assert!(
+        html.contains("<span class=\"rule\">PIC-02</span>"),
+        "{html}"
+    );
+    assert!(html.contains("Basel Art. 6(1), Annex V A"), "{html}");
+    assert!(html.contains("Este campo no debe estar vacío."), "{html}");
+    assert!(html.contains("value=\"razón guardada\""), "{html}");
+    assert!(html.contains("value=\"NL-2026-1\""), "{html}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_language_follows_accept_language_and_the_switch() {
+    let (app, _c) = ready().await;
+    let get = |lang: &'static str, cookie: Option<&'static str>| {
+        let mut rq = app
+            .client
+            .get(app.url("/signin"))
+            .header("accept-language", lang);
+        if let Some(c) = cookie {
+            rq = rq.header("cookie", c);
+        }
+        rq.send()
+    };
+    let fr = get("fr-CH, fr;q=0.9", None)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Se connecter avec sa clé"));
+    let es = get("de, es;q=0.5", None)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(es.contains("<html lang=\"es\">") && es.contains("Iniciar sesión con su clave"));
+    let chosen = get("fr", Some("wastetrail_lang=es"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(chosen.contains("<html lang=\"es\">"));
+    // The switch sets the cookie and goes back to a local page only.
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = no_redirect
+        .get(app.url("/lang/fr?next=/cases"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/cases");
+    assert!(
+        r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .starts_with("wastetrail_lang=fr")
+    );
+    let r = no_redirect
+        .get(app.url("/lang/fr?next=//evil.example/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_get_an_error_page_and_api_clients_a_problem() {
+    let (app, _c) = ready().await;
+    let r = app
+        .client
+        .get(app.url("/no/such/page"))
+        .header("accept", "text/html")
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(r.text().await.unwrap().contains("Page introuvable"));
+    let r = app
+        .client
+        .get(app.url("/api/v1/nothing"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    // A case the participant may not see is the same 404 page as no case at all.
+    let (status, _, _) = page(&app, "exporter-de-2", "/cases/DE-2026-A").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Pages that need a session send a browser to the sign-in page.
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = no_redirect.get(app.url("/cases")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/signin?next=/cases");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_may_name_only_the_key() {
+    let backend = backends().into_iter().next().unwrap();
+    let mut app = TestApp::spawn(&backend).await;
+    let c = Cast::new();
+    app.register(&[&c.ca_de, &c.exporter]).await;
+    let ch = app.challenge().await;
+    let mut body = TestApp::login_body(&c.exporter, &c.exporter.signer, &ch);
+    body.as_object_mut().unwrap().remove("participant");
+    let r = app.post_login(&body).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["participant"], json!("exporter-de"));
+    // An unknown key is refused like any failed login.
+    let stranger = Actor::new("nobody", "exporter", "DE");
+    let ch = app.challenge().await;
+    let mut body = TestApp::login_body(&stranger, &stranger.signer, &ch);
+    body.as_object_mut().unwrap().remove("participant");
+    let r = app.post_login(&body).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,70 @@
+//! Screenshots of the main pages at desktop and phone width, written to the directory named
+//! by `WASTETRAIL_SCREENSHOTS` (`docs/screenshots/` in the repository; the guides use them).
+//! Without that variable the scenario does nothing.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::support::{Browser, World};
+use crate::whole_case::{fill_owned, notification_fields, today};
+
+/// Desktop and phone sizes.
+const SIZES: [(&str, u32, u32); 2] = [("desktop", 1280, 1000), ("phone", 390, 844)];
+
+async fn shoot(b: &Browser, dir: &Path, name: &str, size: &str) {
+    b.screenshot(&dir.join(format!("{name}-{size}.png"))).await;
+}
+
+pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
+    let Some(dir) = std::env::var_os("WASTETRAIL_SCREENSHOTS").map(PathBuf::from) else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    let year = time::OffsetDateTime::now_utc().year();
+    for (size, width, height) in SIZES {
+        let b = w.browser(width, height).await;
+        b.open("/").await;
+        shoot(&b, &dir, "home", size).await;
+        b.open("/signin").await;
+        shoot(&b, &dir, "signin", size).await;
+        b.sign_in(&w.key("exporter-de")).await;
+        shoot(&b, &dir, "exporter-cases", size).await;
+        b.open(&format!("/cases/DE-{year}-0002")).await;
+        shoot(&b, &dir, "exporter-case", size).await;
+        b.open("/notifications/new").await;
+        shoot(&b, &dir, "notification-form", size).await;
+        fill_owned(&b, &notification_fields(&today())).await;
+        b.fill(&[("_case", &format!("NL-{year}-0001"))]).await;
+        b.click("#filing-form button[type=submit]").await;
+        b.wait_text("CASE-03").await;
+        shoot(&b, &dir, "refusal", size).await;
+        b.fill(&[("_case", &format!("DE-{year}-0900"))]).await;
+        b.click("#filing-form button[type=submit]").await;
+        b.wait_text("Sign and file").await;
+        shoot(&b, &dir, "review-and-sign", size).await;
+        b.click("#bytes-button").await;
+        b.wait_text("wastetrail/statement/v2").await;
+        shoot(&b, &dir, "signing-bytes", size).await;
+        b.open(&format!("/cases/DE-{year}-0002/file/movement.started"))
+            .await;
+        shoot(&b, &dir, "movement-form", size).await;
+        b.sign_out().await;
+        b.sign_in(&w.key("ca-nl")).await;
+        shoot(&b, &dir, "authority-inbox", size).await;
+        b.open(&format!("/cases/DE-{year}-0003")).await;
+        shoot(&b, &dir, "authority-case", size).await;
+        b.open(&format!("/cases/DE-{year}-0003/file/consent.granted"))
+            .await;
+        shoot(&b, &dir, "consent-form", size).await;
+        b.open("/due").await;
+        shoot(&b, &dir, "authority-due", size).await;
+        b.open("/registry").await;
+        shoot(&b, &dir, "authority-registry", size).await;
+        b.open("/lang/fr?next=/cases").await;
+        shoot(&b, &dir, "authority-inbox-fr", size).await;
+        b.open("/lang/es?next=/cases").await;
+        shoot(&b, &dir, "authority-inbox-es", size).await;
+        b.open("/lang/en?next=/cases").await;
+        b.close().await;
+    }
+}
