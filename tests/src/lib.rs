@@ -66,7 +66,7 @@ impl Builder {
         let issued = Timestamp::from_unix(self.clock).unwrap();
         let at = Timestamp::from_unix(self.clock + 1).unwrap();
         let signer = self.out.keys[actor].clone();
-        let (head, state) = if case == wastetrail_verify::admission::REGISTRY_CASE {
+        let (head, state) = if case == wastetrail_basel::REGISTRY_CASE {
             (self.registry_head, None)
         } else {
             match self.cases.get(case) {

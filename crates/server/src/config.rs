@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use serde::Deserialize;
-use wastetrail_basel::CountryCode;
+use wastetrail_basel::{CountryCode, REGISTRY_CASE};
 use wastetrail_ledger::note::NoteSigner;
 use wastetrail_ledger::statement::{ParticipantPublicKey, ParticipantSigner};
 
@@ -389,10 +389,10 @@ impl Config {
         }
         CountryCode::parse(&self.registrar_country)
             .map_err(|e| bad("registrar_country", &e.to_string()))?;
-        if self.registrar_id.is_empty() || self.registrar_id == crate::world::REGISTRY_CASE {
+        if self.registrar_id.is_empty() || self.registrar_id == REGISTRY_CASE {
             return Err(bad(
                 "registrar_id",
-                "must be a non-empty id other than \"registry\"",
+                &format!("must be a non-empty id other than {REGISTRY_CASE:?}"),
             ));
         }
         Ok(())

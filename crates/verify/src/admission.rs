@@ -12,7 +12,7 @@ use wastetrail_ledger::merkle::Hash;
 use wastetrail_ledger::statement::{ParticipantPublicKey, SignedStatement};
 
 /// The case id of every registry statement: the registry is one hash chain of its own.
-pub use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_basel::REGISTRY_CASE;
 
 /// Why a statement is not admitted. [`Refusal::code`] is the stable problem code the API uses.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
 use wastetrail_basel::body::KeyInfo;
-use wastetrail_basel::{Case, CountryCode, Facts, Registry};
+use wastetrail_basel::{Case, CountryCode, Facts, REGISTRY_CASE, Registry};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::merkle::{self, CompactRange, Hash};
@@ -26,7 +26,7 @@ use wastetrail_ledger::note::NoteVerifier;
 use wastetrail_ledger::statement::{Leaf, ParticipantPublicKey};
 use wastetrail_ledger::tiles::{self, EntryBundleId, TileId};
 
-use crate::admission::{Effect, REGISTRY_CASE, admit, authenticate};
+use crate::admission::{Effect, admit, authenticate};
 
 /// Reading a log failed (not a fault of the log: the input is missing or unreadable).
 #[derive(Debug, thiserror::Error)]
