@@ -35,7 +35,9 @@ pub mod world;
 
 pub use app::{Application, BuildError, openapi, openapi_json};
 pub use auth::{LOGIN_SIGNING_PREFIX, login_signing_input};
-pub use config::{Config, ConfigError, load_or_create_log_key, registrar_public_key};
+pub use config::{
+    Config, ConfigError, load_or_create_log_key, registrar_public_key, write_private_file,
+};
 pub use problem::{ApiError, Problem, ProblemFieldError};
 pub use routes::filing::Receipt;
 pub use routes::public::LogInfo;
