@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use serde_json::json;
 use time::Duration;
-use wastetrail_basel::{ParticipantKind, RuleId};
+use wastetrail_basel::{ParticipantKind, REGISTRY_CASE, RuleId};
 
 fn register(
     actor: &str,
@@ -15,9 +15,9 @@ fn register(
     kind: &str,
     country: &str,
 ) -> Result<wastetrail_basel::Registry, wastetrail_basel::Refusal> {
-    let body = json!({ "id": id, "kind": kind, "country": country, "name": id, "address": "a", "key": key(&format!("{id}-1")) });
+    let body = registration(id, kind, country, "a");
     registry().apply(
-        &filing("participant.registered", "registry", actor, T0, body),
+        &filing("participant.registered", REGISTRY_CASE, actor, T0, body),
         T0,
     )
 }

@@ -32,12 +32,10 @@ pub fn write_signer(path: &Path, signer: &ParticipantSigner) -> anyhow::Result<(
     })
 }
 
-/// What `keygen` prints about a key: public key (standard base64 of the 32 bytes) and key ID.
+/// What `keygen` prints about a key: key ID and public key (standard base64 of the 32 bytes),
+/// as a registration carries it (`wastetrail_verify::key_info`).
 pub fn describe(signer: &ParticipantSigner) -> serde_json::Value {
-    serde_json::json!({
-        "key_id": signer.key_id().to_string(),
-        "public_key": signer.public_key().to_base64(),
-    })
+    serde_json::to_value(wastetrail_verify::key_info(&signer.public_key())).unwrap_or_default()
 }
 
 #[cfg(test)]

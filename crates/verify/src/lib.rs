@@ -25,5 +25,5 @@
 pub mod admission;
 pub mod log;
 
-pub use admission::{Admitted, Effect, Refusal, admit, authenticate, decide};
+pub use admission::{Admitted, Effect, Refusal, admit, authenticate, decide, key_info};
 pub use log::{DirSource, Fault, Level, LogSource, Registrar, Report, Trust, verify};

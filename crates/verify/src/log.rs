@@ -17,7 +17,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
-use wastetrail_basel::body::KeyInfo;
 use wastetrail_basel::{Case, CountryCode, Facts, REGISTRY_CASE, Registry};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::disclosure::Disclosure;
@@ -26,7 +25,7 @@ use wastetrail_ledger::note::NoteVerifier;
 use wastetrail_ledger::statement::{Leaf, ParticipantPublicKey};
 use wastetrail_ledger::tiles::{self, EntryBundleId, TileId};
 
-use crate::admission::{Effect, admit, authenticate};
+use crate::admission::{Effect, admit, authenticate, key_info};
 
 /// Reading a log failed (not a fault of the log: the input is missing or unreadable).
 #[derive(Debug, thiserror::Error)]
@@ -453,11 +452,7 @@ pub fn verify(
             &r.id,
             r.country,
             "Registrar",
-            KeyInfo {
-                key_id: r.key.key_id().to_string(),
-                public_key: r.key.to_base64(),
-                valid_until: None,
-            },
+            key_info(&r.key),
             OffsetDateTime::UNIX_EPOCH,
         )
     });

@@ -9,11 +9,15 @@ use base64::Engine as _;
 use ed25519_dalek::Signer as _;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_basel::body::{KeyAdded, KeyRevoked, ParticipantRegistered};
+use wastetrail_e2e::{registration, typed};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::note::NoteVerifier;
 use wastetrail_ledger::statement::{ParticipantSigner, Submission, Timestamp};
 use wastetrail_server::{Application, Config};
+use wastetrail_verify::key_info;
 
 pub const ORIGIN: &str = "test.wastetrail.example/log";
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -77,19 +81,34 @@ impl Actor {
         }
     }
 
-    pub fn key_json(&self) -> Value {
-        json!({
-            "key_id": self.signer.key_id().to_string(),
-            "public_key": self.signer.public_key().to_base64(),
+    /// The `participant.registered` body of this actor (typed, then as JSON).
+    pub fn registration(&self) -> Value {
+        typed(&ParticipantRegistered {
+            name: format!("{} ({})", self.id, self.kind),
+            address: format!("1 Test Street, {}", self.country),
+            ..registration(
+                &self.id,
+                &self.kind,
+                &self.country,
+                &self.signer.public_key(),
+            )
         })
     }
 
-    pub fn registration(&self) -> Value {
-        json!({
-            "id": self.id, "kind": self.kind, "country": self.country,
-            "name": format!("{} ({})", self.id, self.kind),
-            "address": format!("1 Test Street, {}", self.country),
-            "key": self.key_json(),
+    /// The `key.added` body that gives this actor the key `key`.
+    pub fn key_added(&self, key: &ParticipantSigner) -> Value {
+        typed(&KeyAdded {
+            participant: self.id.clone(),
+            key: key_info(&key.public_key()),
+        })
+    }
+
+    /// The `key.revoked` body that revokes this actor's key `key`.
+    pub fn key_revoked(&self, key: &ParticipantSigner, reason: &str) -> Value {
+        typed(&KeyRevoked {
+            participant: self.id.clone(),
+            key_id: key.key_id().to_string(),
+            reason: reason.into(),
         })
     }
 }
@@ -423,8 +442,13 @@ impl TestApp {
             if !self.tokens.contains_key(&by.id) {
                 self.login(&by).await;
             }
-            self.ok(&by, "participant.registered", "registry", a.registration())
-                .await;
+            self.ok(
+                &by,
+                "participant.registered",
+                REGISTRY_CASE,
+                a.registration(),
+            )
+            .await;
             if a.kind == "competent_authority" {
                 cas.insert(a.country.clone(), (*a).clone());
             }
