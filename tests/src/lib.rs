@@ -4,9 +4,14 @@
 //! log — a registry and complete cases of every statement type, each statement admitted by the
 //! one admission path as it is built — and [`Mirror`] holds it as a C2SP tlog-tiles mirror in
 //! memory (checkpoint, hash tiles of every level, entry bundles, disclosures) that the verifier
-//! reads through its `LogSource` trait. Not part of the product: test support only.
+//! reads through its `LogSource` trait; [`process`] runs the real `wastetrail` binary, and
+//! [`pg`] is the one fresh-PostgreSQL harness of the workspace's tests. Not part of the
+//! product: test support only.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod pg;
+pub mod process;
 
 use std::collections::{BTreeSet, HashMap};
 

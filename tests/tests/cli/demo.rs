@@ -3,14 +3,11 @@
 //! published log key (the one in the demo's data directory), and `export` produces bundles
 //! whose proofs verify.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::*;
 use serde_json::Value;
 use wastetrail::client::Client;
 use wastetrail::keys::read_signer;
+use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_e2e::process::*;
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::jcs;
@@ -185,7 +182,7 @@ fn demo_files_its_cases_and_serves_a_verifiable_log() {
             )
             .unwrap();
             let case = e["leaf"]["statement"]["case"].as_str().unwrap();
-            assert!(case == "registry" || case == case1, "{case}");
+            assert!(case == REGISTRY_CASE || case == case1, "{case}");
             // Each entry carries its disclosure, which matches the signed commitment.
             let d = Disclosure::from_value(&e["disclosure"]).unwrap();
             d.check(&hash(&e["leaf"]["statement"]["commitment"]))
