@@ -34,17 +34,9 @@ fn vectors_dir() -> (PathBuf, bool) {
 #[test]
 fn every_vector_file_passes() {
     let (dir, require_all) = vectors_dir();
-    let report = check_dir(&dir, require_all);
     println!("test vectors from {}", dir.display());
-    for line in report.summary() {
-        println!("{line}");
-    }
-    assert!(
-        report.failures.is_empty(),
-        "{} failing checks:\n{}",
-        report.failures.len(),
-        report.failures.join("\n")
-    );
+    let report = check_dir(&dir, require_all);
+    assert_passes(&report);
     if require_all {
         assert!(report.total_checked() > 1000, "suspiciously few checks");
     }
@@ -104,16 +96,8 @@ fn a_mutated_vector_is_detected() {
 fn a_conforming_set_with_other_data_passes() {
     let other = tempfile::tempdir().unwrap();
     vector_suite::other_data::write_other_set(&own_dir(), other.path());
-    let report = check_dir(other.path(), true);
-    for line in report.summary() {
-        println!("{line}");
-    }
-    assert!(
-        report.failures.is_empty(),
-        "{} failing checks on other data:\n{}",
-        report.failures.len(),
-        report.failures.join("\n")
-    );
+    println!("test vectors with other data (made by vector_suite::other_data)");
+    assert_passes(&check_dir(other.path(), true));
     let own = std::fs::read(own_dir().join("checkpoint.json")).unwrap();
     assert_ne!(
         std::fs::read(other.path().join("checkpoint.json")).unwrap(),
@@ -140,6 +124,19 @@ fn a_conforming_set_with_other_data_passes() {
     ] {
         assert_mutation_detected(other.path(), file, pointer, pos);
     }
+}
+
+/// Prints the summary of `report` and asserts that no check failed.
+fn assert_passes(report: &vector_suite::Report) {
+    for line in report.summary() {
+        println!("{line}");
+    }
+    assert!(
+        report.failures.is_empty(),
+        "{} failing checks:\n{}",
+        report.failures.len(),
+        report.failures.join("\n")
+    );
 }
 
 /// Copies `src`, changes the string at `pointer` of `file` at byte `pos`, and asserts that

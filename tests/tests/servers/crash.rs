@@ -18,13 +18,15 @@ use wastetrail_ledger::statement::ParticipantSigner;
 
 const CLIENTS: usize = 4;
 
-fn registration(id: &str, kind: &str, key: &ParticipantSigner) -> serde_json::Value {
-    typed(&wastetrail_e2e::registration(
-        id,
-        kind,
-        "DE",
-        &key.public_key(),
-    ))
+/// The registrar registers `id`, a participant of `kind` in DE with `key`.
+fn registration(id: &str, kind: &str, key: &ParticipantSigner) -> Draft {
+    let body = wastetrail_e2e::registration(id, kind, "DE", &key.public_key());
+    Draft::new(
+        "participant.registered",
+        REGISTRY_CASE,
+        "registrar",
+        typed(&body),
+    )
 }
 
 /// Every receipt acknowledged so far is in the log at its index.
@@ -89,19 +91,10 @@ fn scenario(database_url: Option<&str>) {
             let mut reg = base.anonymous();
             reg.login("registrar", &registrar).await.unwrap();
             if cycle == 0 {
-                let r = file_draft(
-                    &reg,
-                    "registrar",
-                    &registrar,
-                    &Draft::new(
-                        "participant.registered",
-                        REGISTRY_CASE,
-                        "registrar",
-                        registration("auditor", "auditor", &auditor),
-                    ),
-                )
-                .await
-                .unwrap();
+                let draft = registration("auditor", "auditor", &auditor);
+                let r = file_draft(&reg, "registrar", &registrar, &draft)
+                    .await
+                    .unwrap();
                 acknowledged.lock().unwrap().push((r.index, r.leaf_hash));
             }
             // Concurrent filers, killed in the middle of their work.
@@ -113,12 +106,7 @@ fn scenario(database_url: Option<&str>) {
                     for n in 0.. {
                         let id = format!("ca-{cycle}-{c}-{n}");
                         let key = ParticipantSigner::generate();
-                        let draft = Draft::new(
-                            "participant.registered",
-                            REGISTRY_CASE,
-                            "registrar",
-                            registration(&id, "competent_authority", &key),
-                        );
+                        let draft = registration(&id, "competent_authority", &key);
                         match file_draft(&reg, "registrar", &registrar, &draft).await {
                             Ok(r) => acknowledged.lock().unwrap().push((r.index, r.leaf_hash)),
                             Err(_) => break, // the server is gone
@@ -149,19 +137,10 @@ fn scenario(database_url: Option<&str>) {
         let mut reg = base.anonymous();
         reg.login("registrar", &registrar).await.unwrap();
         let key = ParticipantSigner::generate();
-        file_draft(
-            &reg,
-            "registrar",
-            &registrar,
-            &Draft::new(
-                "participant.registered",
-                REGISTRY_CASE,
-                "registrar",
-                registration("ca-after", "competent_authority", &key),
-            ),
-        )
-        .await
-        .unwrap();
+        let draft = registration("ca-after", "competent_authority", &key);
+        file_draft(&reg, "registrar", &registrar, &draft)
+            .await
+            .unwrap();
         let mut aud = base.anonymous();
         aud.login("auditor", &auditor).await.unwrap();
         wastetrail::audit::mirror(&aud, &mirror).await.unwrap();

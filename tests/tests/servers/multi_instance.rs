@@ -66,13 +66,10 @@ impl Actor {
             signer: ParticipantSigner::generate(),
         }
     }
-    fn registration(&self) -> Value {
-        typed(&registration(
-            &self.id,
-            self.kind,
-            self.country,
-            &self.signer.public_key(),
-        ))
+    /// The registration of this actor, filed by `by`.
+    fn registered_by(&self, by: &str) -> Draft {
+        let body = registration(&self.id, self.kind, self.country, &self.signer.public_key());
+        Draft::new("participant.registered", REGISTRY_CASE, by, typed(&body))
     }
 }
 
@@ -164,12 +161,7 @@ fn scenario() -> Option<Outcome> {
                     &r,
                     "registrar",
                     &registrar.signer,
-                    &Draft::new(
-                        "participant.registered",
-                        REGISTRY_CASE,
-                        "registrar",
-                        a.registration(),
-                    ),
+                    &a.registered_by("registrar"),
                 )
                 .await
                 .unwrap(),
@@ -181,38 +173,18 @@ fn scenario() -> Option<Outcome> {
         for (id, kind) in de.iter().zip(de_kinds) {
             let a = Actor::new(id, kind, "DE");
             receipts.push(
-                file_draft(
-                    &c_de,
-                    "ca-de",
-                    &ca_de.signer,
-                    &Draft::new(
-                        "participant.registered",
-                        REGISTRY_CASE,
-                        "ca-de",
-                        a.registration(),
-                    ),
-                )
-                .await
-                .unwrap(),
+                file_draft(&c_de, "ca-de", &ca_de.signer, &a.registered_by("ca-de"))
+                    .await
+                    .unwrap(),
             );
             others.push(a);
         }
         for (id, kind) in nl.iter().zip(nl_kinds) {
             let a = Actor::new(id, kind, "NL");
             receipts.push(
-                file_draft(
-                    &c_nl,
-                    "ca-nl",
-                    &ca_nl.signer,
-                    &Draft::new(
-                        "participant.registered",
-                        REGISTRY_CASE,
-                        "ca-nl",
-                        a.registration(),
-                    ),
-                )
-                .await
-                .unwrap(),
+                file_draft(&c_nl, "ca-nl", &ca_nl.signer, &a.registered_by("ca-nl"))
+                    .await
+                    .unwrap(),
             );
             others.push(a);
         }
@@ -248,18 +220,7 @@ fn scenario() -> Option<Outcome> {
                 let signer = ca_de.signer.clone();
                 tasks.push(tokio::spawn(async move {
                     let a = Actor::new(&format!("carrier-{i}-{k}"), "carrier", "DE");
-                    file_draft(
-                        &ca,
-                        "ca-de",
-                        &signer,
-                        &Draft::new(
-                            "participant.registered",
-                            REGISTRY_CASE,
-                            "ca-de",
-                            a.registration(),
-                        ),
-                    )
-                    .await
+                    file_draft(&ca, "ca-de", &signer, &a.registered_by("ca-de")).await
                 }));
             }
         }
