@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
-use wastetrail_basel::body::{KeyInfo, ParticipantRegistered, StatementType};
+use wastetrail_basel::body::{KeyAdded, KeyInfo, KeyRevoked, ParticipantRegistered, StatementType};
 use wastetrail_basel::{
     Case, CountryCode, Facts, Filing, ParticipantKind, REGISTRY_CASE, Refusal, Registry,
 };
@@ -110,6 +110,25 @@ pub fn key(id: &str) -> Value {
 /// The fixture key `id` (its public key is `pk-<id>`: the rules never check signatures).
 pub fn key_info(id: &str) -> KeyInfo {
     KeyInfo::new(id, format!("pk-{id}"))
+}
+
+/// A `key.added` body: `participant` gets the fixture key `key`.
+pub fn key_added(participant: &str, key: &str) -> Value {
+    let body = KeyAdded {
+        participant: participant.into(),
+        key: key_info(key),
+    };
+    serde_json::to_value(body).unwrap()
+}
+
+/// A `key.revoked` body: `participant`'s key `key_id` is revoked.
+pub fn key_revoked(participant: &str, key_id: &str, reason: &str) -> Value {
+    let body = KeyRevoked {
+        participant: participant.into(),
+        key_id: key_id.into(),
+        reason: reason.into(),
+    };
+    serde_json::to_value(body).unwrap()
 }
 
 /// A valid `participant.registered` body (typed, as JSON) for a fixture participant.
