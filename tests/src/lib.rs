@@ -4,23 +4,30 @@
 //! log — a registry and complete cases of every statement type, each statement admitted by the
 //! one admission path as it is built — and [`Mirror`] holds it as a C2SP tlog-tiles mirror in
 //! memory (checkpoint, hash tiles of every level, entry bundles, disclosures) that the verifier
-//! reads through its `LogSource` trait. Not part of the product: test support only.
+//! reads through its `LogSource` trait; [`process`] runs the real `wastetrail` binary, and
+//! [`pg`] is the one fresh-PostgreSQL harness of the workspace's tests. Not part of the
+//! product: test support only.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod pg;
+pub mod process;
 
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use wastetrail_basel::body::KeyInfo;
-use wastetrail_basel::{Case, CountryCode, Facts, Registry};
+use wastetrail_basel::body::{KeyAdded, KeyRevoked, ParticipantRegistered};
+use wastetrail_basel::{Case, CountryCode, Facts, ParticipantKind, REGISTRY_CASE, Registry};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::note::NoteSigner;
-use wastetrail_ledger::statement::{Leaf, ParticipantSigner, Submission, Timestamp};
+use wastetrail_ledger::statement::{
+    Leaf, ParticipantPublicKey, ParticipantSigner, Submission, Timestamp,
+};
 use wastetrail_ledger::tiles::{self, EntryBundleId, TileId};
 use wastetrail_verify::log::SourceError;
-use wastetrail_verify::{Effect, LogSource, Registrar, Trust, admit};
+use wastetrail_verify::{Effect, LogSource, Registrar, Trust, admit, key_info};
 
 /// The log origin of generated logs.
 pub const ORIGIN: &str = "e2e.wastetrail.example/log";
@@ -66,7 +73,7 @@ impl Builder {
         let issued = Timestamp::from_unix(self.clock).unwrap();
         let at = Timestamp::from_unix(self.clock + 1).unwrap();
         let signer = self.out.keys[actor].clone();
-        let (head, state) = if case == wastetrail_verify::admission::REGISTRY_CASE {
+        let (head, state) = if case == wastetrail_basel::REGISTRY_CASE {
             (self.registry_head, None)
         } else {
             match self.cases.get(case) {
@@ -103,11 +110,36 @@ impl Builder {
 
     fn register(&mut self, by: &str, id: &str, kind: &str, country: &str) {
         let k = ParticipantSigner::from_seed(&seed_of(id));
-        let body = json!({"id": id, "kind": kind, "country": country, "name": format!("{id} (generated)"),
-            "address": "1 Test Street", "key": {"key_id": k.key_id().to_string(), "public_key": k.public_key().to_base64()}});
+        let body = ParticipantRegistered {
+            name: format!("{id} (generated)"),
+            ..registration(id, kind, country, &k.public_key())
+        };
         self.out.keys.insert(id.to_owned(), k);
-        self.file(by, "participant.registered", "registry", body);
+        self.file(by, "participant.registered", REGISTRY_CASE, typed(&body));
     }
+}
+
+/// The `participant.registered` body of `id`, a participant of `kind` (wire name, e.g.
+/// `competent_authority`) in `country`, named after its id, at `1 Test Street`, with `key`.
+pub fn registration(
+    id: &str,
+    kind: &str,
+    country: &str,
+    key: &ParticipantPublicKey,
+) -> ParticipantRegistered {
+    ParticipantRegistered {
+        id: id.to_owned(),
+        kind: ParticipantKind::parse(kind).unwrap_or_else(|| panic!("kind {kind:?}")),
+        country: CountryCode::parse(country).unwrap(),
+        name: id.to_owned(),
+        address: "1 Test Street".into(),
+        key: key_info(key),
+    }
+}
+
+/// A typed statement body (`wastetrail_basel::body`) as the JSON a statement carries.
+pub fn typed(body: &impl serde::Serialize) -> Value {
+    serde_json::to_value(body).unwrap()
 }
 
 fn seed_of(id: &str) -> [u8; 32] {
@@ -171,11 +203,7 @@ pub fn generate(cases: usize) -> GeneratedLog {
         "registrar",
         CountryCode::parse("ZZ").unwrap(),
         "Registrar",
-        KeyInfo {
-            key_id: registrar.key_id().to_string(),
-            public_key: registrar.public_key().to_base64(),
-            valid_until: None,
-        },
+        key_info(&registrar.public_key()),
         OffsetDateTime::UNIX_EPOCH,
     );
     let mut keys = HashMap::new();
@@ -225,20 +253,17 @@ pub fn generate(cases: usize) -> GeneratedLog {
     // A second key for the exporter, and the first one revoked (key.added, key.revoked).
     let old = b.out.keys["exporter-de"].clone();
     let new = ParticipantSigner::from_seed(&seed_of("exporter-de-2"));
-    b.file(
-        "ca-de",
-        "key.added",
-        "registry",
-        json!({"participant": "exporter-de",
-        "key": {"key_id": new.key_id().to_string(), "public_key": new.public_key().to_base64()}}),
-    );
-    b.file(
-        "ca-de",
-        "key.revoked",
-        "registry",
-        json!({"participant": "exporter-de",
-        "key_id": old.key_id().to_string(), "reason": "rotated"}),
-    );
+    let added = KeyAdded {
+        participant: "exporter-de".into(),
+        key: key_info(&new.public_key()),
+    };
+    b.file("ca-de", "key.added", REGISTRY_CASE, typed(&added));
+    let revoked = KeyRevoked {
+        participant: "exporter-de".into(),
+        key_id: old.key_id().to_string(),
+        reason: "rotated".into(),
+    };
+    b.file("ca-de", "key.revoked", REGISTRY_CASE, typed(&revoked));
     b.out.keys.insert("exporter-de".into(), new);
     b.out.revoked.push(("exporter-de".into(), old));
 

@@ -240,7 +240,10 @@ fn mutate(kind: &'static str, log: &GeneratedLog, base: &Mirror, rng: &mut StdRn
         }
         "registry entry dropped" => {
             let regs: Vec<usize> = (0..n)
-                .filter(|i| Leaf::parse(&leaves[*i]).unwrap().statement.case() == "registry")
+                .filter(|i| {
+                    Leaf::parse(&leaves[*i]).unwrap().statement.case()
+                        == wastetrail_basel::REGISTRY_CASE
+                })
                 .collect();
             let i = regs[rng.gen_range(0..regs.len())];
             leaves.remove(i);

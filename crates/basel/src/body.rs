@@ -240,6 +240,17 @@ pub struct KeyInfo {
     pub valid_until: Option<OffsetDateTime>,
 }
 
+impl KeyInfo {
+    /// A key without an end of validity.
+    pub fn new(key_id: impl Into<String>, public_key: impl Into<String>) -> KeyInfo {
+        KeyInfo {
+            key_id: key_id.into(),
+            public_key: public_key.into(),
+            valid_until: None,
+        }
+    }
+}
+
 /// `key.added`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KeyAdded {

@@ -7,7 +7,8 @@ mod common;
 use common::*;
 use serde_json::json;
 use time::Duration;
-use wastetrail_basel::{ParticipantKind, RuleId};
+use wastetrail_basel::body::{KeyAdded, KeyInfo, ParticipantRegistered};
+use wastetrail_basel::{ParticipantKind, REGISTRY_CASE, RuleId};
 
 fn register(
     actor: &str,
@@ -15,9 +16,9 @@ fn register(
     kind: &str,
     country: &str,
 ) -> Result<wastetrail_basel::Registry, wastetrail_basel::Refusal> {
-    let body = json!({ "id": id, "kind": kind, "country": country, "name": id, "address": "a", "key": key(&format!("{id}-1")) });
+    let body = registration(id, kind, country, "a");
     registry().apply(
-        &filing("participant.registered", "registry", actor, T0, body),
+        &filing("participant.registered", REGISTRY_CASE, actor, T0, body),
         T0,
     )
 }
@@ -101,7 +102,7 @@ fn a_registration_body_with_faults_reports_each_field() {
     let body = json!({ "id": "has space", "kind": "pilot", "country": "xa", "name": "", "address": "a", "key": { "key_id": "k" } });
     let e = registry()
         .apply(
-            &filing("participant.registered", "registry", "reg", T0, body),
+            &filing("participant.registered", REGISTRY_CASE, "reg", T0, body),
             T0,
         )
         .unwrap_err();
@@ -121,10 +122,10 @@ fn keys_are_valid_from_their_addition_until_revoked() {
         .apply(
             &filing(
                 "key.added",
-                "registry",
+                REGISTRY_CASE,
                 "exp-xa",
                 added_at,
-                json!({ "participant": "exp-xa", "key": key("exp-xa-2") }),
+                key_added("exp-xa", "exp-xa-2"),
             ),
             added_at,
         )
@@ -137,10 +138,10 @@ fn keys_are_valid_from_their_addition_until_revoked() {
         .apply(
             &filing(
                 "key.revoked",
-                "registry",
+                REGISTRY_CASE,
                 "ca-xa",
                 revoked_at,
-                json!({ "participant": "exp-xa", "key_id": "exp-xa-1", "reason": "lost" }),
+                key_revoked("exp-xa", "exp-xa-1", "lost"),
             ),
             revoked_at,
         )
@@ -151,10 +152,10 @@ fn keys_are_valid_from_their_addition_until_revoked() {
     // Revoking twice, or an unknown key, is refused.
     let again = filing(
         "key.revoked",
-        "registry",
+        REGISTRY_CASE,
         "exp-xa",
         revoked_at,
-        json!({ "participant": "exp-xa", "key_id": "exp-xa-1", "reason": "x" }),
+        key_revoked("exp-xa", "exp-xa-1", "x"),
     );
     assert_eq!(
         reg.apply(&again, revoked_at).unwrap_err().rule_id,
@@ -162,10 +163,10 @@ fn keys_are_valid_from_their_addition_until_revoked() {
     );
     let unknown = filing(
         "key.revoked",
-        "registry",
+        REGISTRY_CASE,
         "exp-xa",
         revoked_at,
-        json!({ "participant": "exp-xa", "key_id": "nope", "reason": "x" }),
+        key_revoked("exp-xa", "nope", "x"),
     );
     assert_eq!(
         reg.apply(&unknown, revoked_at).unwrap_err().rule_id,
@@ -173,10 +174,10 @@ fn keys_are_valid_from_their_addition_until_revoked() {
     );
     let dup = filing(
         "key.added",
-        "registry",
+        REGISTRY_CASE,
         "exp-xa",
         revoked_at,
-        json!({ "participant": "exp-xa", "key": key("exp-xa-2") }),
+        key_added("exp-xa", "exp-xa-2"),
     );
     assert_eq!(
         reg.apply(&dup, revoked_at).unwrap_err().rule_id,
@@ -187,9 +188,17 @@ fn keys_are_valid_from_their_addition_until_revoked() {
 #[test]
 fn a_key_with_an_end_of_validity_expires() {
     let until = T0 + Duration::days(1);
-    let body = json!({ "participant": "exp-xa", "key": { "key_id": "short", "public_key": "pk", "valid_until": "2026-03-03T10:00:00Z" } });
+    let key = KeyInfo {
+        valid_until: Some(until),
+        ..KeyInfo::new("short", "pk")
+    };
+    let body = serde_json::to_value(KeyAdded {
+        participant: "exp-xa".into(),
+        key,
+    })
+    .unwrap();
     let reg = registry()
-        .apply(&filing("key.added", "registry", "exp-xa", T0, body), T0)
+        .apply(&filing("key.added", REGISTRY_CASE, "exp-xa", T0, body), T0)
         .unwrap();
     assert!(reg.key_valid("exp-xa", "short", T0));
     assert!(!reg.key_valid("exp-xa", "short", until));
@@ -207,7 +216,7 @@ fn case_statements_do_not_change_the_registry_and_registry_statements_do_not_cha
     );
     assert_eq!(reg.apply(&f, T0).unwrap_err().rule_id, RuleId::Case01);
     let r = Run::new(notification("XA", &[], "XC"));
-    let body = json!({ "participant": "exp-xa", "key": key("k") });
+    let body = key_added("exp-xa", "k");
     assert_eq!(
         r.try_file("key.added", "exp-xa", body).unwrap_err().rule_id,
         RuleId::Case01
@@ -239,30 +248,42 @@ fn a_registry_made_from_participants_needs_its_registrar_and_unique_ids() {
 #[test]
 fn one_key_belongs_to_one_participant() {
     // exp-xa holds key "exp-xa-1" (public key "pk-exp-xa-1").
-    let stolen = json!({ "key_id": "exp-xa-1", "public_key": "pk-exp-xa-1" });
-    let same_public_key = json!({ "key_id": "other-id", "public_key": "pk-exp-xa-1" });
+    let stolen = KeyInfo::new("exp-xa-1", "pk-exp-xa-1");
+    let same_public_key = KeyInfo::new("other-id", "pk-exp-xa-1");
     for key in [stolen, same_public_key] {
-        let body = json!({ "id": "exp2-xa", "kind": "exporter", "country": "XA", "name": "n", "address": "a", "key": key });
+        let body = ParticipantRegistered {
+            id: "exp2-xa".into(),
+            kind: ParticipantKind::Exporter,
+            country: cc("XA"),
+            name: "n".into(),
+            address: "a".into(),
+            key: key.clone(),
+        };
+        let body = serde_json::to_value(body).unwrap();
         let e = registry()
             .apply(
-                &filing("participant.registered", "registry", "ca-xa", T0, body),
+                &filing("participant.registered", REGISTRY_CASE, "ca-xa", T0, body),
                 T0,
             )
             .unwrap_err();
         assert_eq!(e.rule_id, RuleId::Reg02, "{e:?}");
         assert!(e.message.contains("exp-xa"), "{}", e.message);
         // Nor as a second key of another participant.
-        let body = json!({ "participant": "gen-xa", "key": key });
+        let body = serde_json::to_value(KeyAdded {
+            participant: "gen-xa".into(),
+            key,
+        })
+        .unwrap();
         let e = registry()
-            .apply(&filing("key.added", "registry", "ca-xa", T0, body), T0)
+            .apply(&filing("key.added", REGISTRY_CASE, "ca-xa", T0, body), T0)
             .unwrap_err();
         assert_eq!(e.rule_id, RuleId::Reg02);
     }
     // A fresh key is accepted.
-    let body = json!({ "participant": "gen-xa", "key": key("gen-xa-2") });
+    let body = key_added("gen-xa", "gen-xa-2");
     assert!(
         registry()
-            .apply(&filing("key.added", "registry", "ca-xa", T0, body), T0)
+            .apply(&filing("key.added", REGISTRY_CASE, "ca-xa", T0, body), T0)
             .is_ok()
     );
 }

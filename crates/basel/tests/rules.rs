@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use serde_json::json;
 use wastetrail_basel::verdict::ObligationKind;
-use wastetrail_basel::{Case, Decision, Outcome, Refusal, RuleId, Verdict};
+use wastetrail_basel::{Case, Decision, Outcome, REGISTRY_CASE, Refusal, RuleId, Verdict};
 
 /// What a row observed.
 #[derive(Debug, PartialEq)]
@@ -990,7 +990,7 @@ const ROWS: &[Row] = &[
             let reg = registry();
             let f = filing(
                 "participant.registered",
-                "registry",
+                REGISTRY_CASE,
                 "ca-xa",
                 T0,
                 json!({ "id": "exp9-xa", "kind": "exporter", "country": "XA", "name": "E9", "address": "A", "key": key("e9") }),
@@ -1009,7 +1009,7 @@ const ROWS: &[Row] = &[
             let reg = registry();
             let f = filing(
                 "participant.registered",
-                "registry",
+                REGISTRY_CASE,
                 "ca-xa",
                 T0,
                 json!({ "id": "exp9-xb", "kind": "exporter", "country": "XB", "name": "E9", "address": "A", "key": key("e9") }),
@@ -1028,7 +1028,7 @@ const ROWS: &[Row] = &[
             let reg = registry();
             let f = filing(
                 "participant.registered",
-                "registry",
+                REGISTRY_CASE,
                 "reg",
                 T0,
                 json!({ "id": "exp9-xa", "kind": "exporter", "country": "XA", "name": "E9", "address": "A", "key": key("e9") }),
@@ -1047,7 +1047,7 @@ const ROWS: &[Row] = &[
             let reg = registry();
             let f = filing(
                 "key.added",
-                "registry",
+                REGISTRY_CASE,
                 "exp-xa",
                 T0,
                 json!({ "participant": "exp-xa", "key": key("exp-xa-2") }),
@@ -1066,7 +1066,7 @@ const ROWS: &[Row] = &[
             let reg = registry();
             let f = filing(
                 "key.revoked",
-                "registry",
+                REGISTRY_CASE,
                 "exp-xb",
                 T0,
                 json!({ "participant": "exp-xa", "key_id": "exp-xa-1", "reason": "lost" }),

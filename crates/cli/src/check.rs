@@ -11,12 +11,12 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use serde_json::json;
-use wastetrail_basel::body::KeyInfo;
+use wastetrail_basel::body::{KeyInfo, ParticipantRegistered};
 use wastetrail_basel::facts::FactsError;
 use wastetrail_basel::{
     Body, Case, CountryCode, Decision, Facts, Filing, Obligation, Outcome as CheckOutcome,
-    ParticipantKind, Reason, Refusal, Registry, StatementType, may_start, obligations,
+    ParticipantKind, REGISTRY_CASE, Reason, Refusal, Registry, StatementType, may_start,
+    obligations,
 };
 
 use crate::case_file::{CaseFile, Fault, Question, RawParticipant};
@@ -271,17 +271,21 @@ fn register(file: &CaseFile) -> Result<Registry, Fault> {
         } else {
             REGISTRAR
         };
-        let body = json!({
-            "id": p.id,
-            "kind": kind.as_str(),
-            "country": country.as_str(),
-            "name": p.name,
-            "address": p.address.as_deref().unwrap_or("(not given in the case file)"),
-            "key": {"key_id": key(&p.id).key_id, "public_key": key(&p.id).public_key},
-        });
+        let body = ParticipantRegistered {
+            id: p.id.clone(),
+            kind: *kind,
+            country: *country,
+            name: p.name.clone(),
+            address: p
+                .address
+                .clone()
+                .unwrap_or_else(|| "(not given in the case file)".into()),
+            key: key(&p.id),
+        };
+        let body = serde_json::to_value(&body).map_err(|e| Fault::at("", e.to_string()))?;
         let filing = Filing::new(
             StatementType::ParticipantRegistered,
-            "registry",
+            REGISTRY_CASE,
             by,
             at,
             body,
@@ -415,6 +419,7 @@ fn obligation_lines(list: &[Obligation]) -> Vec<ObligationLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use time::OffsetDateTime;
 
     fn utc(s: &str) -> OffsetDateTime {

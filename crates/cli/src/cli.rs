@@ -277,12 +277,20 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
-/// Exit status when the shipment may start, or a "what is due" question was answered.
+// The exit statuses of every command (the crate documentation lists them per command).
+
+/// Success; for `check`: the shipment may start, or a "what is due" question was answered.
 pub const EXIT_OK: u8 = 0;
-/// Exit status when the shipment may not start, or a statement of the file was refused.
+/// `check`: the shipment may not start, or a statement of the file was refused.
 pub const EXIT_MAY_NOT: u8 = 1;
-/// Exit status when the case file cannot be read or is invalid.
+/// `file`: the server refused the statement (or the login); `export`: the data does not verify.
+pub const EXIT_REFUSED: u8 = 1;
+/// Invalid input: an unreadable or invalid case file, statement, key or arguments.
 pub const EXIT_INVALID: u8 = 2;
+/// The server could not be reached, failed (5xx) or answered something unexpected.
+pub const EXIT_UNAVAILABLE: u8 = 3;
+/// `file`: the server's receipt does not verify against the log key.
+pub const EXIT_UNVERIFIED: u8 = 4;
 
 /// Runs the command and turns its outcome into the process exit status. Errors go to standard
 /// error; reports go to standard output.

@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use ed25519_dalek::Signer as _;
-use serde::Deserialize;
 use serde_json::Value;
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle::{self, Hash};
@@ -21,70 +20,10 @@ use wastetrail_ledger::tiles::{self, EntryBundleId};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-/// An RFC 9457 problem details object as the server sends it.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
-pub struct Problem {
-    /// HTTP status.
-    #[serde(default)]
-    pub status: u16,
-    /// Stable machine-readable code, e.g. `rule_violation`, `stale_prev`.
-    #[serde(default)]
-    pub code: String,
-    /// Short title.
-    #[serde(default)]
-    pub title: String,
-    /// Plain-words explanation.
-    #[serde(default)]
-    pub detail: String,
-    /// Rule ID of a rules refusal, e.g. `BAN-02`.
-    #[serde(default)]
-    pub rule_id: Option<String>,
-    /// Legal citation of the rule.
-    #[serde(default)]
-    pub citation: Option<String>,
-    /// Field errors of a refused body.
-    #[serde(default)]
-    pub errors: Vec<ProblemFieldError>,
-    /// The case head on a `stale_prev` conflict (`null`: the case has no entry yet).
-    #[serde(default, deserialize_with = "present")]
-    pub head: Option<Option<String>>,
-    /// Seconds to wait before retrying.
-    #[serde(default)]
-    pub retry_after: Option<u64>,
-}
+use wastetrail_server::routes::login::{ChallengeResponse, LoginRequest, LoginResponse};
 
-/// Distinguishes an absent member (`None`) from `null` (`Some(None)`).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
-}
-
-/// A field error of a refused statement body.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
-pub struct ProblemFieldError {
-    /// JSON path, e.g. `$.quantity.total_kg`.
-    #[serde(default)]
-    pub path: String,
-    /// What is wrong.
-    #[serde(default)]
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status, self.code, self.detail)?;
-        if let Some(r) = &self.rule_id {
-            write!(f, " [rule {r}")?;
-            if let Some(c) = &self.citation {
-                write!(f, ", {c}")?;
-            }
-            write!(f, "]")?;
-        }
-        for e in &self.errors {
-            write!(f, "; {}: {}", e.path, e.message)?;
-        }
-        Ok(())
-    }
-}
+// The wire types of the API, declared once, in the server crate.
+pub use wastetrail_server::{LogInfo, Problem, ProblemFieldError, Receipt};
 
 /// Errors of the client.
 #[derive(Debug, thiserror::Error)]
@@ -120,40 +59,6 @@ impl ClientError {
             _ => None,
         }
     }
-}
-
-/// The receipt of an accepted statement.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-pub struct Receipt {
-    /// Leaf index.
-    pub index: u64,
-    /// Leaf hash, lowercase hex.
-    pub leaf_hash: String,
-    /// When the log integrated the statement.
-    #[serde(default)]
-    pub integrated_at: String,
-    /// Signed checkpoint whose tree includes the entry.
-    pub checkpoint: String,
-    /// Its tree size.
-    pub size: u64,
-    /// Inclusion proof, lowercase hex.
-    pub proof: Vec<String>,
-    /// True when the identical statement was in the log already.
-    #[serde(default)]
-    pub duplicate: bool,
-}
-
-/// The log's identity (`GET /api/v1/log`).
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-pub struct LogInfo {
-    /// Checkpoint origin.
-    pub origin: String,
-    /// Note verifier key of the log.
-    pub vkey: String,
-    /// Latest checkpoint's size.
-    pub size: u64,
-    /// Its root, lowercase hex.
-    pub root: String,
 }
 
 /// A client of one server.
@@ -292,16 +197,7 @@ impl Client {
         participant: &str,
         signer: &ParticipantSigner,
     ) -> Result<(), ClientError> {
-        #[derive(Deserialize)]
-        struct Challenge {
-            challenge: String,
-            origin: String,
-        }
-        #[derive(Deserialize)]
-        struct Session {
-            token: String,
-        }
-        let c: Challenge = json_of(
+        let c: ChallengeResponse = json_of(
             self.http
                 .post(self.url("/api/v1/login/challenge"))
                 .send()
@@ -316,13 +212,13 @@ impl Client {
         }
         let msg = wastetrail_server::login_signing_input(&self.origin, &c.challenge);
         let sk = ed25519_dalek::SigningKey::from_bytes(&signer.seed());
-        let body = serde_json::json!({
-            "participant": participant,
-            "key": signer.key_id().to_string(),
-            "challenge": c.challenge,
-            "signature": B64.encode(sk.sign(&msg).to_bytes()),
-        });
-        let s: Session = json_of(
+        let body = LoginRequest {
+            participant: Some(participant.to_owned()),
+            key: signer.key_id().to_string(),
+            signature: B64.encode(sk.sign(&msg).to_bytes()),
+            challenge: c.challenge,
+        };
+        let s: LoginResponse = json_of(
             self.http
                 .post(self.url("/api/v1/login"))
                 .json(&body)
@@ -504,24 +400,6 @@ pub fn path_segment(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn problem_head_null_and_absent_differ() {
-        let p: Problem =
-            serde_json::from_str(r#"{"status":409,"code":"stale_prev","detail":"x","head":null}"#)
-                .unwrap();
-        assert_eq!(p.head, Some(None));
-        let p: Problem =
-            serde_json::from_str(r#"{"status":409,"code":"stale_prev","detail":"x"}"#).unwrap();
-        assert_eq!(p.head, None);
-        let p: Problem =
-            serde_json::from_str(r#"{"status":422,"code":"rule_violation","detail":"no","rule_id":"BAN-02","citation":"Basel Art. 6(3)"}"#)
-                .unwrap();
-        assert_eq!(
-            p.to_string(),
-            "422 rule_violation: no [rule BAN-02, Basel Art. 6(3)]"
-        );
-    }
 
     #[test]
     fn path_segments_are_escaped() {

@@ -10,21 +10,13 @@ use anyhow::Context as _;
 use wastetrail_ledger::statement::ParticipantSigner;
 use wastetrail_server::{Application, Config};
 
-use crate::cli::{DemoArgs, ExportArgs, FileArgs, KeygenArgs, ServeArgs};
+use crate::cli::{
+    DemoArgs, EXIT_INVALID, EXIT_OK, EXIT_REFUSED, EXIT_UNAVAILABLE, EXIT_UNVERIFIED, ExportArgs,
+    FileArgs, KeygenArgs, ServeArgs,
+};
 use crate::client::{Client, ClientError};
 use crate::filing::{self, StatementFile};
 use crate::{demo, export, keys};
-
-/// `file`/`export`: success.
-pub const EXIT_OK: u8 = 0;
-/// `file`: the server refused the statement (or the login). `export`: the data does not verify.
-pub const EXIT_REFUSED: u8 = 1;
-/// Invalid input: unreadable or invalid statement, key or arguments.
-pub const EXIT_INVALID: u8 = 2;
-/// The server could not be reached, failed (5xx) or answered something unexpected.
-pub const EXIT_UNAVAILABLE: u8 = 3;
-/// `file`: the server's receipt does not verify against the log key.
-pub const EXIT_UNVERIFIED: u8 = 4;
 
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()

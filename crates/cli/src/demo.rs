@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use serde_json::{Value, json};
+use wastetrail_basel::body::ParticipantRegistered;
+use wastetrail_basel::{CountryCode, ParticipantKind, REGISTRY_CASE};
 use wastetrail_ledger::statement::ParticipantSigner;
 use wastetrail_server::{Application, Config};
 
@@ -513,11 +515,17 @@ impl Session {
     }
 }
 
-fn registration(p: &DemoParticipant, s: &ParticipantSigner) -> Value {
-    json!({
-        "id": p.id, "kind": p.kind, "country": p.country, "name": p.name, "address": p.address,
-        "key": {"key_id": s.key_id().to_string(), "public_key": s.public_key().to_base64()},
-    })
+fn registration(p: &DemoParticipant, s: &ParticipantSigner) -> anyhow::Result<Value> {
+    let body = ParticipantRegistered {
+        id: p.id.to_owned(),
+        kind: ParticipantKind::parse(p.kind)
+            .with_context(|| format!("{}: unknown kind {:?}", p.id, p.kind))?,
+        country: CountryCode::parse(p.country).with_context(|| p.id.to_owned())?,
+        name: p.name.to_owned(),
+        address: p.address.to_owned(),
+        key: wastetrail_verify::key_info(&s.public_key()),
+    };
+    Ok(serde_json::to_value(body)?)
 }
 
 fn notification(
@@ -614,8 +622,8 @@ async fn populate(url: &str, keys: &Keys) -> anyhow::Result<Vec<(String, &'stati
             keys,
             by,
             "participant.registered",
-            "registry",
-            registration(p, signer),
+            REGISTRY_CASE,
+            registration(p, signer)?,
         )
         .await?;
     }

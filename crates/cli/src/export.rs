@@ -25,7 +25,7 @@ use crate::client::{Client, path_segment};
 /// The bundle format identifier.
 pub const FORMAT: &str = "wastetrail-export/1";
 /// The case id of registry statements.
-pub use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_basel::REGISTRY_CASE;
 
 /// What to export.
 #[derive(Clone, Debug, PartialEq, Eq)]

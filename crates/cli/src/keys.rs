@@ -1,7 +1,6 @@
 //! Participant key files: Ed25519 private keys as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`,
 //! the format of `openssl genpkey -algorithm ed25519`), written with permissions 0600.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -20,38 +19,23 @@ pub fn read_signer(path: &Path) -> anyhow::Result<ParticipantSigner> {
 }
 
 /// Writes `signer` as PKCS#8 PEM to a NEW file with permissions 0600 (never overwrites), and
-/// syncs it to disk.
+/// syncs it to disk (`wastetrail_server::write_private_file`, the one writer of key files).
 pub fn write_signer(path: &Path, signer: &ParticipantSigner) -> anyhow::Result<()> {
     let pem = signer
         .to_pkcs8_pem()
         .context("cannot encode the key as PKCS#8 PEM")?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).with_context(|| {
+    wastetrail_server::write_private_file(path, pem.as_bytes()).with_context(|| {
         format!(
-            "cannot create the key file {} (it must not exist yet)",
+            "cannot create the key file {} (a key file is never overwritten)",
             path.display()
         )
-    })?;
-    f.write_all(pem.as_bytes())
-        .and_then(|()| f.sync_all())
-        .with_context(|| format!("cannot write the key file {}", path.display()))
+    })
 }
 
-/// What `keygen` prints about a key: public key (standard base64 of the 32 bytes) and key ID.
+/// What `keygen` prints about a key: key ID and public key (standard base64 of the 32 bytes),
+/// as a registration carries it (`wastetrail_verify::key_info`).
 pub fn describe(signer: &ParticipantSigner) -> serde_json::Value {
-    serde_json::json!({
-        "key_id": signer.key_id().to_string(),
-        "public_key": signer.public_key().to_base64(),
-    })
+    serde_json::to_value(wastetrail_verify::key_info(&signer.public_key())).unwrap_or_default()
 }
 
 #[cfg(test)]

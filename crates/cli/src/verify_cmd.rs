@@ -18,7 +18,8 @@ use wastetrail_verify::{
 
 use crate::audit::{BorderAnswer, HttpSource, TrustArgs};
 use crate::cli::VerifyArgs;
-use crate::commands::{EXIT_INVALID, EXIT_OK, EXIT_REFUSED, connect_as, fail, runtime};
+use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_REFUSED};
+use crate::commands::{connect_as, fail, runtime};
 use crate::keys;
 
 /// What `wastetrail verify` reads.

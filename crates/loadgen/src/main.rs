@@ -28,6 +28,8 @@ use ed25519_dalek::{Signer as _, SigningKey};
 use serde_json::{Value, json};
 use wastetrail::client::{Client, ClientError};
 use wastetrail::filing::{Draft, file_draft};
+use wastetrail_basel::body::ParticipantRegistered;
+use wastetrail_basel::{CountryCode, ParticipantKind, REGISTRY_CASE};
 use wastetrail_ledger::statement::{ParticipantSigner, Submission, Timestamp};
 
 /// Options.
@@ -209,14 +211,20 @@ async fn setup(client: &Client, args: &Args, cast: &Cast) -> anyhow::Result<Clie
                 .with_context(|| format!("login of {by}"))?;
             sessions.insert(by.clone(), c);
         }
-        let body = json!({"id": id, "kind": kind, "country": country, "name": id, "address": "Load Street 1",
-            "key": {"key_id": signer.key_id().to_string(), "public_key": signer.public_key().to_base64()}});
+        let body = serde_json::to_value(ParticipantRegistered {
+            id: id.clone(),
+            kind: ParticipantKind::parse(kind).with_context(|| format!("kind {kind}"))?,
+            country: CountryCode::parse(country)?,
+            name: id.clone(),
+            address: "Load Street 1".into(),
+            key: wastetrail_verify::key_info(&signer.public_key()),
+        })?;
         let c = sessions.get(&by).context("session")?;
         file_draft(
             c,
             &by,
             by_signer,
-            &Draft::new("participant.registered", "registry", &by, body),
+            &Draft::new("participant.registered", REGISTRY_CASE, &by, body),
         )
         .await
         .with_context(|| format!("registration of {id}"))?;

@@ -11,7 +11,6 @@ use actix_web::{App, HttpMessage as _, HttpResponse, web};
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi as _;
 use utoipa_actix_web::AppExt as _;
-use wastetrail_basel::body::KeyInfo;
 use wastetrail_basel::{CountryCode, Facts, Registry};
 use wastetrail_store::{LedgerStore, StoreConfig};
 
@@ -509,11 +508,7 @@ impl Application {
             &config.registrar_id,
             country,
             &config.registrar_name,
-            KeyInfo {
-                key_id: registrar_key.key_id().to_string(),
-                public_key: registrar_key.to_base64(),
-                valid_until: None,
-            },
+            wastetrail_verify::key_info(&registrar_key),
             time::OffsetDateTime::UNIX_EPOCH,
         );
         let world = tokio::sync::RwLock::new(World::new(registry));

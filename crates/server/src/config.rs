@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use serde::Deserialize;
-use wastetrail_basel::CountryCode;
+use wastetrail_basel::{CountryCode, REGISTRY_CASE};
 use wastetrail_ledger::note::NoteSigner;
 use wastetrail_ledger::statement::{ParticipantPublicKey, ParticipantSigner};
 
@@ -389,10 +389,10 @@ impl Config {
         }
         CountryCode::parse(&self.registrar_country)
             .map_err(|e| bad("registrar_country", &e.to_string()))?;
-        if self.registrar_id.is_empty() || self.registrar_id == crate::world::REGISTRY_CASE {
+        if self.registrar_id.is_empty() || self.registrar_id == REGISTRY_CASE {
             return Err(bad(
                 "registrar_id",
-                "must be a non-empty id other than \"registry\"",
+                &format!("must be a non-empty id other than {REGISTRY_CASE:?}"),
             ));
         }
         Ok(())
@@ -414,9 +414,15 @@ impl Config {
     }
 }
 
-/// Writes `text` to a new file with permissions 0600 (refuses to overwrite).
-fn write_private(path: &Path, text: &str) -> Result<(), ConfigError> {
+/// Writes `contents` to a NEW file at `path` with permissions 0600 (on Unix), creating its
+/// parent directories, and syncs it to disk; refuses to overwrite an existing file
+/// (`ErrorKind::AlreadyExists`). The one writer of private key files: the log key and the
+/// registrar key here, participant keys in `wastetrail keygen` and `demo`.
+pub fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -424,16 +430,9 @@ fn write_private(path: &Path, text: &str) -> Result<(), ConfigError> {
         use std::os::unix::fs::OpenOptionsExt as _;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).map_err(|e| ConfigError::KeyFile {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    })?;
-    f.write_all(text.as_bytes())
-        .and_then(|()| f.sync_all())
-        .map_err(|e| ConfigError::KeyFile {
-            path: path.to_owned(),
-            reason: e.to_string(),
-        })
+    let mut f = opts.open(path)?;
+    f.write_all(contents)?;
+    f.sync_all()
 }
 
 fn key_err(path: &Path, reason: impl std::fmt::Display) -> ConfigError {
@@ -470,11 +469,9 @@ pub fn load_or_create_log_key(path: &Path, origin: &str) -> Result<NoteSigner, C
             Ok(signer)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| key_err(dir, e))?;
-            }
             let (signer, skey) = NoteSigner::generate(origin);
-            write_private(path, &format!("{skey}\n"))?;
+            write_private_file(path, format!("{skey}\n").as_bytes())
+                .map_err(|e| key_err(path, e))?;
             tracing::info!(path = %path.display(), vkey = %signer.verifier().to_vkey(), "generated a new log key");
             Ok(signer)
         }
@@ -499,15 +496,14 @@ pub fn registrar_public_key(config: &Config) -> Result<ParticipantPublicKey, Con
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(&config.data_dir).map_err(|e| key_err(&config.data_dir, e))?;
             let signer = ParticipantSigner::generate();
-            let pem = signer
-                .to_pkcs8_pem()
-                .map_err(|e| key_err(&config.data_dir.join("registrar.pem"), e))?;
-            write_private(&config.data_dir.join("registrar.pem"), &pem)?;
+            let pem_path = config.data_dir.join("registrar.pem");
+            let pem = signer.to_pkcs8_pem().map_err(|e| key_err(&pem_path, e))?;
+            write_private_file(&pem_path, pem.as_bytes()).map_err(|e| key_err(&pem_path, e))?;
             let public = signer.public_key();
             std::fs::write(&pub_path, format!("{}\n", public.to_base64()))
                 .map_err(|e| key_err(&pub_path, e))?;
             tracing::warn!(
-                path = %config.data_dir.join("registrar.pem").display(),
+                path = %pem_path.display(),
                 "generated a registrar key pair; move the private key offline"
             );
             Ok(public)
@@ -577,5 +573,21 @@ mod tests {
         let b = load_or_create_log_key(&path, "example.org/log").unwrap();
         assert_eq!(a.verifier().to_vkey(), b.verifier().to_vkey());
         assert!(load_or_create_log_key(&path, "other.org/log").is_err());
+    }
+
+    #[test]
+    fn a_private_file_is_new_0600_and_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/secret");
+        write_private_file(&path, b"one").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let e = write_private_file(&path, b"two").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
     }
 }

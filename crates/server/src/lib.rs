@@ -40,9 +40,12 @@ pub mod world;
 pub use actix_web::dev::ServerHandle;
 pub use app::{Application, BuildError, openapi, openapi_json};
 pub use auth::{LOGIN_SIGNING_PREFIX, login_signing_input};
-pub use config::{Config, ConfigError, load_or_create_log_key, registrar_public_key};
-pub use problem::{ApiError, Problem};
-pub use world::REGISTRY_CASE;
+pub use config::{
+    Config, ConfigError, load_or_create_log_key, registrar_public_key, write_private_file,
+};
+pub use problem::{ApiError, Problem, ProblemFieldError};
+pub use routes::filing::Receipt;
+pub use routes::public::LogInfo;
 
 /// Installs a tracing subscriber for the server's structured logs: JSON lines when `json`,
 /// human-readable otherwise; the level comes from `RUST_LOG` (default `info`, with 4xx answers of the HTTP middleware not logged). Does nothing

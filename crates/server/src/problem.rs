@@ -1,8 +1,11 @@
 //! Errors as RFC 9457 problem details (`application/problem+json`) with a stable `code`.
+//!
+//! [`Problem`] is the one declaration of the wire type: the server serializes it and clients
+//! (the `wastetrail` CLI, the load generator) deserialize it.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wastetrail_basel::{FieldError, Refusal, RuleId};
 
@@ -10,7 +13,7 @@ use wastetrail_basel::{FieldError, Refusal, RuleId};
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// A field error of a refused statement body.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ProblemFieldError {
     /// JSON path of the field, e.g. `$.quantity.total_kg`.
     pub path: String,
@@ -18,37 +21,80 @@ pub struct ProblemFieldError {
     pub message: String,
 }
 
+// Reading a problem is lenient about what a client does not need: the members the server
+// always sends but another server's problem might lack (`type`, `title`, `status`, `detail`,
+// `code`) default to empty; a client takes the status from the HTTP answer and treats a
+// problem without `code` as an unexpected answer. (A `///` comment here would go into the
+// OpenAPI description.)
 /// An RFC 9457 problem details object.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
     /// `urn:wastetrail:problem:<code>`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default)]
+    #[schema(required = true)]
     pub kind: String,
     /// Short summary of the problem type.
+    #[serde(default)]
+    #[schema(required = true)]
     pub title: String,
     /// The HTTP status.
+    #[serde(default)]
+    #[schema(required = true)]
     pub status: u16,
     /// Plain-words explanation of this occurrence.
+    #[serde(default)]
+    #[schema(required = true)]
     pub detail: String,
     /// Stable machine-readable code (see `docs/api.md`).
+    #[serde(default)]
+    #[schema(required = true)]
     pub code: String,
     /// Rule ID of a rule refusal (e.g. `BAN-02`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Legal citation of a rule refusal (e.g. `Basel Art. 6(3)`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citation: Option<String>,
     /// Field errors of a refused body.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemFieldError>,
     /// The case's current head (leaf hash, lowercase hex; `null` for a case with no entry) on a
     /// `stale_prev` conflict.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "null_is_present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(value_type = Option<String>)]
     pub head: Option<Option<String>>,
     /// Seconds to wait before retrying (429, 503).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+}
+
+/// Reads a member that may be `null`: absent is `None` (by `default`), `null` is `Some(None)`.
+fn null_is_present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+impl std::fmt::Display for Problem {
+    /// `STATUS CODE: detail [rule ID, citation]; path: message ...`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.code, self.detail)?;
+        if let Some(r) = &self.rule_id {
+            write!(f, " [rule {r}")?;
+            if let Some(c) = &self.citation {
+                write!(f, ", {c}")?;
+            }
+            write!(f, "]")?;
+        }
+        for e in &self.errors {
+            write!(f, "; {}: {}", e.path, e.message)?;
+        }
+        Ok(())
+    }
 }
 
 /// An API error, rendered as a [`Problem`].
@@ -258,5 +304,42 @@ impl From<wastetrail_store::StoreError> for ApiError {
             ),
             _ => Self::internal(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_head_null_and_absent_differ() {
+        let p: Problem =
+            serde_json::from_str(r#"{"status":409,"code":"stale_prev","detail":"x","head":null}"#)
+                .unwrap();
+        assert_eq!(p.head, Some(None));
+        let p: Problem =
+            serde_json::from_str(r#"{"status":409,"code":"stale_prev","detail":"x"}"#).unwrap();
+        assert_eq!(p.head, None);
+        let p: Problem =
+            serde_json::from_str(r#"{"status":422,"code":"rule_violation","detail":"no","rule_id":"BAN-02","citation":"Basel Art. 6(3)"}"#)
+                .unwrap();
+        assert_eq!(
+            p.to_string(),
+            "422 rule_violation: no [rule BAN-02, Basel Art. 6(3)]"
+        );
+    }
+
+    #[test]
+    fn a_problem_reads_back_as_it_was_sent() {
+        let mut e = ApiError::stale_prev(None);
+        let sent = e.problem();
+        let back: Problem = serde_json::from_str(&serde_json::to_string(&sent).unwrap()).unwrap();
+        assert_eq!(back, sent);
+        assert_eq!(back.head, Some(None));
+        e = ApiError::bad_request("malformed_body", "no").with_retry_after(3);
+        let sent = e.problem();
+        let back: Problem = serde_json::from_str(&serde_json::to_string(&sent).unwrap()).unwrap();
+        assert_eq!(back, sent);
+        assert_eq!(back.to_string(), "400 malformed_body: no");
     }
 }

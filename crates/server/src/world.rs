@@ -18,7 +18,7 @@ use wastetrail_ledger::statement::{Leaf, SignedStatement};
 use wastetrail_store::{Entry, LedgerStore, Store, StoreError};
 use wastetrail_verify::Effect;
 
-pub use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_basel::REGISTRY_CASE;
 
 /// What the view remembers of every entry.
 #[derive(Clone, Debug)]

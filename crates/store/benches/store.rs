@@ -25,6 +25,7 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 use rand::Rng as _;
 use sqlx::{Connection as _, Executor as _, QueryBuilder};
 use tokio::runtime::Runtime;
+use wastetrail_e2e::pg::FreshDatabase;
 use wastetrail_ledger::merkle;
 use wastetrail_ledger::note::NoteSigner;
 use wastetrail_store::{LedgerStore, Store, StoreConfig};
@@ -84,27 +85,8 @@ struct Setup {
     store: Arc<Store>,
     plain: Plain,
     _dir: Option<tempfile::TempDir>,
-    pg_drop: Option<(String, String)>,
-}
-
-impl Drop for Setup {
-    fn drop(&mut self) {
-        if let Some((base, name)) = self.pg_drop.take() {
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                rt.block_on(async {
-                    let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
-                    let _ = c
-                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                        .await;
-                });
-            })
-            .join();
-        }
-    }
+    /// The fresh PostgreSQL database (`wastetrail_e2e::pg`), dropped with the setup.
+    _pg: Option<FreshDatabase>,
 }
 
 async fn sqlite_setup() -> Setup {
@@ -139,28 +121,12 @@ async fn sqlite_setup() -> Setup {
         store: Arc::new(store),
         plain: Plain::Sqlite(pool),
         _dir: Some(dir),
-        pg_drop: None,
+        _pg: None,
     }
 }
 
-async fn postgres_setup(base: &str) -> Setup {
-    let name = format!(
-        "wastetrail_bench_{:016x}",
-        rand::thread_rng().r#gen::<u64>()
-    );
-    let mut admin = sqlx::PgConnection::connect(base).await.unwrap();
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
-    let (main, query) = base
-        .split_once('?')
-        .map_or((base, String::new()), |(m, q)| (m, format!("?{q}")));
-    let host_start = main.find("://").map_or(0, |i| i + 3);
-    let host_end = main[host_start..]
-        .find('/')
-        .map_or(main.len(), |i| host_start + i);
-    let url = format!("{}/{name}{query}", &main[..host_end]);
+async fn postgres_setup(pg: FreshDatabase) -> Setup {
+    let url = pg.url().to_owned();
     let store = wastetrail_store::open(
         &url,
         NoteSigner::generate(ORIGIN).0,
@@ -180,7 +146,7 @@ async fn postgres_setup(base: &str) -> Setup {
         store: Arc::new(store),
         plain: Plain::Postgres(pool),
         _dir: None,
-        pg_drop: Some((base.to_owned(), name)),
+        _pg: Some(pg),
     }
 }
 
@@ -384,11 +350,8 @@ fn main() {
         drop(setup);
     }
     if only == "proofs" {
-    } else if let Some(base) = std::env::var("WASTETRAIL_TEST_PG_URL")
-        .ok()
-        .filter(|s| !s.is_empty())
-    {
-        let setup = rt.block_on(postgres_setup(&base));
+    } else if let Some(pg) = FreshDatabase::create("the PostgreSQL benchmark") {
+        let setup = rt.block_on(postgres_setup(pg));
         bench_append(&mut c, &rt, &setup);
         rt.block_on(setup.store.close());
         drop(setup);

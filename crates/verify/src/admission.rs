@@ -7,12 +7,13 @@
 //! leaf), never a clock read here.
 
 use time::OffsetDateTime;
+use wastetrail_basel::body::KeyInfo;
 use wastetrail_basel::{Case, Facts, Filing, Registry, RuleId, StatementType, registry::Key};
 use wastetrail_ledger::merkle::Hash;
 use wastetrail_ledger::statement::{ParticipantPublicKey, SignedStatement};
 
 /// The case id of every registry statement: the registry is one hash chain of its own.
-pub use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_basel::REGISTRY_CASE;
 
 /// Why a statement is not admitted. [`Refusal::code`] is the stable problem code the API uses.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -88,6 +89,13 @@ pub struct Admitted {
     pub kind: StatementType,
     /// What it changes.
     pub effect: Effect,
+}
+
+/// How a participant key is written into the registry's statements (`participant.registered`,
+/// `key.added`, the registrar's bootstrap): its key ID and its public key in standard base64,
+/// the form [`authenticate`] reads back; no end of validity.
+pub fn key_info(key: &ParticipantPublicKey) -> KeyInfo {
+    KeyInfo::new(key.key_id().to_string(), key.to_base64())
 }
 
 /// Who signed: the actor is registered, the key is one of its keys, the signature verifies

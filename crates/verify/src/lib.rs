@@ -34,7 +34,9 @@ pub mod log;
 pub mod proven;
 pub mod replay;
 
-pub use admission::{Admitted, Effect, Refusal, admit, authenticate, decide, movement_verdict};
+pub use admission::{
+    Admitted, Effect, Refusal, admit, authenticate, decide, key_info, movement_verdict,
+};
 pub use log::{
     DirSource, Fault, Level, LogSource, Options, Registrar, Report, Trust, verify, verify_with,
 };

@@ -32,9 +32,9 @@ use wastetrail_ledger::proof::TlogProof;
 use wastetrail_ledger::statement::Leaf;
 use wastetrail_ledger::tiles::{self, EntryBundleId, TileId};
 
-use crate::admission::REGISTRY_CASE;
 use crate::log::{Fault, LogSource, Report, SourceError, Trust, fault, finish, open_checkpoint};
 use crate::replay::Replay;
+use wastetrail_basel::REGISTRY_CASE;
 
 /// The evidence file format identifier.
 pub const EVIDENCE_FORMAT: &str = "wastetrail-evidence/1";

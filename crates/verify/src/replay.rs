@@ -12,14 +12,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use time::OffsetDateTime;
-use wastetrail_basel::body::KeyInfo;
 use wastetrail_basel::{Case, Facts, Obligation, ObligationKind, Registry, Verdict};
 use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::statement::Leaf;
 
-use crate::admission::{Effect, REGISTRY_CASE, admit, authenticate, movement_verdict};
+use crate::admission::{Effect, admit, authenticate, movement_verdict};
 use crate::log::{Fault, Level, Registrar, fault};
+use wastetrail_basel::REGISTRY_CASE;
 
 /// One statement of a watched case, as the chain-of-custody report shows it.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -119,11 +119,7 @@ impl<'a> Replay<'a> {
                 &r.id,
                 r.country,
                 "Registrar",
-                KeyInfo {
-                    key_id: r.key.key_id().to_string(),
-                    public_key: r.key.to_base64(),
-                    valid_until: None,
-                },
+                crate::admission::key_info(&r.key),
                 OffsetDateTime::UNIX_EPOCH,
             )
         });

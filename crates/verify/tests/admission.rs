@@ -5,11 +5,11 @@
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use wastetrail_basel::body::KeyInfo;
-use wastetrail_basel::{CountryCode, Facts, Registry, RuleId};
+use wastetrail_basel::body::{KeyRevoked, ParticipantRegistered};
+use wastetrail_basel::{CountryCode, Facts, ParticipantKind, REGISTRY_CASE, Registry, RuleId};
 use wastetrail_ledger::merkle::Hash;
 use wastetrail_ledger::statement::{ParticipantSigner, Submission, Timestamp};
-use wastetrail_verify::{Effect, Refusal, admit};
+use wastetrail_verify::{Effect, Refusal, admit, key_info};
 
 const T: &str = "2026-03-01T10:00:00Z";
 
@@ -29,11 +29,7 @@ fn world() -> World {
         "registrar",
         CountryCode::parse("ZZ").unwrap(),
         "Registrar",
-        KeyInfo {
-            key_id: registrar.key_id().to_string(),
-            public_key: registrar.public_key().to_base64(),
-            valid_until: None,
-        },
+        key_info(&registrar.public_key()),
         OffsetDateTime::UNIX_EPOCH,
     );
     World {
@@ -44,8 +40,15 @@ fn world() -> World {
 }
 
 fn registration(id: &str, kind: &str, country: &str, key: &ParticipantSigner) -> Value {
-    json!({"id": id, "kind": kind, "country": country, "name": id, "address": "a",
-           "key": {"key_id": key.key_id().to_string(), "public_key": key.public_key().to_base64()}})
+    let body = ParticipantRegistered {
+        id: id.into(),
+        kind: ParticipantKind::parse(kind).unwrap(),
+        country: CountryCode::parse(country).unwrap(),
+        name: id.into(),
+        address: "a".into(),
+        key: key_info(&key.public_key()),
+    };
+    serde_json::to_value(body).unwrap()
 }
 
 fn sealed(
@@ -89,7 +92,7 @@ fn a_registration_by_the_registrar_is_admitted_and_changes_the_registry() {
         &w.registrar,
         "registrar",
         "participant.registered",
-        "registry",
+        REGISTRY_CASE,
         None,
         registration("ca-de", "competent_authority", "DE", &ca),
     );
@@ -109,7 +112,7 @@ fn every_refusal_has_its_code() {
         &w.registrar,
         "registrar",
         "participant.registered",
-        "registry",
+        REGISTRY_CASE,
         None,
         body.clone(),
     );
@@ -118,7 +121,7 @@ fn every_refusal_has_its_code() {
         &ca,
         "ca-de",
         "participant.registered",
-        "registry",
+        REGISTRY_CASE,
         None,
         body.clone(),
     );
@@ -131,7 +134,7 @@ fn every_refusal_has_its_code() {
         &ca,
         "registrar",
         "participant.registered",
-        "registry",
+        REGISTRY_CASE,
         None,
         body.clone(),
     );
@@ -172,7 +175,7 @@ fn every_refusal_has_its_code() {
         &w.registrar,
         "registrar",
         "participant.registered",
-        "registry",
+        REGISTRY_CASE,
         None,
         registration("exp-de", "exporter", "DE", &ca),
     );
@@ -185,7 +188,7 @@ fn every_refusal_has_its_code() {
         &w.registrar,
         "registrar",
         "participant.teleported",
-        "registry",
+        REGISTRY_CASE,
         None,
         json!({}),
     );
@@ -203,7 +206,7 @@ fn a_revoked_key_is_not_valid_after_its_revocation() {
         &w.registrar,
         "registrar",
         "participant.registered",
-        "registry",
+        REGISTRY_CASE,
         None,
         registration("ca-de", "competent_authority", "DE", &ca),
     );
@@ -214,9 +217,14 @@ fn a_revoked_key_is_not_valid_after_its_revocation() {
         &w.registrar,
         "registrar",
         "key.revoked",
-        "registry",
+        REGISTRY_CASE,
         None,
-        json!({"participant": "ca-de", "key_id": ca.key_id().to_string(), "reason": "lost"}),
+        serde_json::to_value(KeyRevoked {
+            participant: "ca-de".into(),
+            key_id: ca.key_id().to_string(),
+            reason: "lost".into(),
+        })
+        .unwrap(),
     );
     let w2 = World {
         registry,
@@ -233,7 +241,7 @@ fn a_revoked_key_is_not_valid_after_its_revocation() {
         &ca,
         "ca-de",
         "participant.registered",
-        "registry",
+        REGISTRY_CASE,
         None,
         registration(
             "exp-de",

@@ -6,18 +6,33 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use wastetrail_basel::{CountryCode, Facts};
+use wastetrail_basel::body::{KeyAdded, KeyRevoked, ParticipantRegistered};
+use wastetrail_basel::{CountryCode, Facts, ParticipantKind, REGISTRY_CASE};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::note::NoteSigner;
 use wastetrail_ledger::statement::{Leaf, ParticipantSigner, Submission, Timestamp};
 use wastetrail_ledger::tiles::{self, EntryBundleId, TileId};
-use wastetrail_verify::{DirSource, Level, Registrar, Trust, verify};
+use wastetrail_verify::{DirSource, Level, Registrar, Trust, key_info, verify};
 
 const ORIGIN: &str = "test.example/log";
 
-fn key_json(k: &ParticipantSigner) -> Value {
-    json!({"key_id": k.key_id().to_string(), "public_key": k.public_key().to_base64()})
+fn registration(
+    id: &str,
+    kind: ParticipantKind,
+    name: &str,
+    address: &str,
+    key: &ParticipantSigner,
+) -> Value {
+    let body = ParticipantRegistered {
+        id: id.into(),
+        kind,
+        country: CountryCode::parse("DE").unwrap(),
+        name: name.into(),
+        address: address.into(),
+        key: key_info(&key.public_key()),
+    };
+    serde_json::to_value(body).unwrap()
 }
 
 /// A registry log: the registrar registers a competent authority and an auditor, the
@@ -34,31 +49,46 @@ fn build() -> (ParticipantSigner, Vec<Vec<u8>>, Vec<Value>) {
             &registrar,
             "registrar",
             "participant.registered",
-            json!({"id": "ca-de", "kind": "competent_authority", "country": "DE", "name": "UBA", "address": "Dessau", "key": key_json(&ca)}),
+            registration(
+                "ca-de",
+                ParticipantKind::CompetentAuthority,
+                "UBA",
+                "Dessau",
+                &ca,
+            ),
         ),
         (
             &registrar,
             "registrar",
             "participant.registered",
-            json!({"id": "aud", "kind": "auditor", "country": "DE", "name": "Audit", "address": "Bonn", "key": key_json(&aud)}),
+            registration("aud", ParticipantKind::Auditor, "Audit", "Bonn", &aud),
         ),
         (
             &ca,
             "ca-de",
             "participant.registered",
-            json!({"id": "exp-de", "kind": "exporter", "country": "DE", "name": "Exp", "address": "Duisburg", "key": key_json(&exp)}),
+            registration("exp-de", ParticipantKind::Exporter, "Exp", "Duisburg", &exp),
         ),
         (
             &ca,
             "ca-de",
             "key.added",
-            json!({"participant": "exp-de", "key": key_json(&exp2)}),
+            serde_json::to_value(KeyAdded {
+                participant: "exp-de".into(),
+                key: key_info(&exp2.public_key()),
+            })
+            .unwrap(),
         ),
         (
             &ca,
             "ca-de",
             "key.revoked",
-            json!({"participant": "exp-de", "key_id": exp.key_id().to_string(), "reason": "lost"}),
+            serde_json::to_value(KeyRevoked {
+                participant: "exp-de".into(),
+                key_id: exp.key_id().to_string(),
+                reason: "lost".into(),
+            })
+            .unwrap(),
         ),
     ];
     let mut leaves = Vec::new();
@@ -66,7 +96,7 @@ fn build() -> (ParticipantSigner, Vec<Vec<u8>>, Vec<Value>) {
     let mut prev: Option<Hash> = None;
     for (i, (who, actor, kind, body)) in steps.into_iter().enumerate() {
         let t = Timestamp::from_unix(1_772_000_000 + i as i64 * 60).unwrap();
-        let s = Submission::seal(who, kind, "registry", actor, t, prev, body).unwrap();
+        let s = Submission::seal(who, kind, REGISTRY_CASE, actor, t, prev, body).unwrap();
         let leaf = Leaf::new(s.signed, Timestamp::from_unix(t.unix() + 1).unwrap())
             .to_bytes()
             .unwrap();

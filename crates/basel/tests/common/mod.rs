@@ -5,8 +5,10 @@
 use serde_json::{Value, json};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
-use wastetrail_basel::body::{KeyInfo, StatementType};
-use wastetrail_basel::{Case, CountryCode, Facts, Filing, Refusal, Registry};
+use wastetrail_basel::body::{KeyAdded, KeyInfo, KeyRevoked, ParticipantRegistered, StatementType};
+use wastetrail_basel::{
+    Case, CountryCode, Facts, Filing, ParticipantKind, REGISTRY_CASE, Refusal, Registry,
+};
 
 /// The first time of the fixtures.
 pub const T0: OffsetDateTime = datetime!(2026-03-02 10:00 UTC);
@@ -102,7 +104,44 @@ pub fn filing(kind: &str, case: &str, actor: &str, at: OffsetDateTime, body: Val
 }
 
 pub fn key(id: &str) -> Value {
-    json!({ "key_id": id, "public_key": format!("pk-{id}") })
+    serde_json::to_value(key_info(id)).unwrap()
+}
+
+/// The fixture key `id` (its public key is `pk-<id>`: the rules never check signatures).
+pub fn key_info(id: &str) -> KeyInfo {
+    KeyInfo::new(id, format!("pk-{id}"))
+}
+
+/// A `key.added` body: `participant` gets the fixture key `key`.
+pub fn key_added(participant: &str, key: &str) -> Value {
+    let body = KeyAdded {
+        participant: participant.into(),
+        key: key_info(key),
+    };
+    serde_json::to_value(body).unwrap()
+}
+
+/// A `key.revoked` body: `participant`'s key `key_id` is revoked.
+pub fn key_revoked(participant: &str, key_id: &str, reason: &str) -> Value {
+    let body = KeyRevoked {
+        participant: participant.into(),
+        key_id: key_id.into(),
+        reason: reason.into(),
+    };
+    serde_json::to_value(body).unwrap()
+}
+
+/// A valid `participant.registered` body (typed, as JSON) for a fixture participant.
+pub fn registration(id: &str, kind: &str, country: &str, address: &str) -> Value {
+    let body = ParticipantRegistered {
+        id: id.into(),
+        kind: ParticipantKind::parse(kind).unwrap(),
+        country: cc(country),
+        name: id.into(),
+        address: address.into(),
+        key: key_info(&format!("{id}-1")),
+    };
+    serde_json::to_value(body).unwrap()
 }
 
 /// A registry with, in each fixture country `XX` (lower case `xx`): `ca-xx`, `exp-xx`, `gen-xx`,
@@ -117,18 +156,14 @@ pub fn registry_with(countries: &[&str]) -> Registry {
         "reg",
         cc("XA"),
         "Registrar",
-        KeyInfo {
-            key_id: "reg-1".into(),
-            public_key: "pk-reg".into(),
-            valid_until: None,
-        },
+        KeyInfo::new("reg-1", "pk-reg"),
         T0 - Duration::days(30),
     );
     let at = T0 - Duration::days(20);
     let reg = |r: &Registry, actor: &str, id: &str, kind: &str, country: &str| {
-        let body = json!({ "id": id, "kind": kind, "country": country, "name": id, "address": "1 Test Street", "key": key(&format!("{id}-1")) });
+        let body = registration(id, kind, country, "1 Test Street");
         r.apply(
-            &filing("participant.registered", "registry", actor, at, body),
+            &filing("participant.registered", REGISTRY_CASE, actor, at, body),
             at,
         )
         .unwrap()

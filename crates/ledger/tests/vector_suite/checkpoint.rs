@@ -1,6 +1,10 @@
 //! checkpoint.json: tessera's 15-entry log (checkpoints, tiles, bundles), the C2SP example,
 //! Go's FormatTree golden, and a static-ct-api type-0x05 signature.
 //!
+//! Every expected value comes from the file: tile and bundle coordinates from the tlog-tiles
+//! part of each fixture's path (wherever the source kept its log), their contents from the
+//! log's entries, the FormatTree root from the record its `root_is` names.
+//!
 //! Rule for the type-0x05 (RFC 6962 ECDSA) signature: the ledger implements Ed25519 only, so
 //! the ECDSA signature itself is not verified. Checked instead: the note opens with no known
 //! key as "no known signature" (type 0x05 lines are ignored as unknown), LogID =
@@ -8,7 +12,10 @@
 //! body's structure (timestamp = the tree head's, hash/signature algorithm bytes 4/3, length
 //! prefix = length of the DER ECDSA signature).
 
-use super::{Ctx, R, arr, as_str, b64, fixture, get, s, sha256, u};
+use super::{
+    Ctx, R, arr, as_str, b64, expected_bundle, expected_tile_hashes, fixture, get, quoted_after, s,
+    sha256, tile_suffix, u,
+};
 use serde_json::Value;
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle::{Hash, leaf_hash, root};
@@ -59,37 +66,29 @@ fn tessera(v: &Value, ctx: &mut Ctx) -> R<()> {
     }
     for t in arr(log, "level0_partial_tiles")? {
         ctx.vector();
-        let path = s(t, "path")?;
         let content = fixture(ctx, t)?;
-        let rel = path
-            .strip_prefix("testdata/log/")
-            .ok_or("unexpected tile path")?;
+        let rel = tile_suffix(s(t, "path")?)?;
         let id = TileId::parse_path(rel).map_err(|e| format!("{rel}: {e}"))?;
         ctx.eq(id.path(), rel.to_owned(), "tile path round trip");
-        ctx.eq((id.level, id.index), (0, 0), "tile coordinates");
         let hashes = parse_tile(&content, id.width).map_err(|e| e.to_string())?;
         ctx.eq(
-            Some(hashes.as_slice()),
-            leaves.get(..usize::from(id.width)),
-            &format!("{rel} = leaf hashes"),
+            hashes,
+            expected_tile_hashes(&id, &leaves)?,
+            &format!("{rel} = hashes of the entries"),
         );
     }
     for t in arr(log, "entry_bundles")? {
         ctx.vector();
-        let path = s(t, "path")?;
         let content = fixture(ctx, t)?;
-        let rel = path
-            .strip_prefix("testdata/log/")
-            .ok_or("unexpected bundle path")?;
+        let rel = tile_suffix(s(t, "path")?)?;
         let id = EntryBundleId::parse_path(rel).map_err(|e| format!("{rel}: {e}"))?;
         ctx.eq(id.path(), rel.to_owned(), "bundle path round trip");
         let got = parse_entry_bundle(&content).map_err(|e| e.to_string())?;
-        let want: Vec<&[u8]> = entries
-            .iter()
-            .take(usize::from(id.width))
-            .map(Vec::as_slice)
-            .collect();
-        ctx.eq(got, want, &format!("{rel} = entries"));
+        ctx.eq(
+            got,
+            expected_bundle(&id, &entries)?,
+            &format!("{rel} = entries"),
+        );
     }
     Ok(())
 }
@@ -126,10 +125,12 @@ fn others(v: &Value, ctx: &mut Ctx) -> R<()> {
     let golden = get(v, "go_sumdb_tree_golden")?;
     let cp = Checkpoint::parse_text(s(golden, "text")?).map_err(|e| e.to_string())?;
     ctx.eq(cp.size, u(golden, "tree_size")?, "FormatTree size");
+    // The record whose hash the root is, as the vector names it: `RecordHash("...")`.
+    let record = quoted_after(s(golden, "root_is")?, "RecordHash(")?;
     ctx.eq(
         cp.root,
-        leaf_hash(b"hello world"),
-        "FormatTree root = RecordHash(hello world)",
+        leaf_hash(record.as_bytes()),
+        &format!("FormatTree root = RecordHash({record:?})"),
     );
     ctx.eq(
         cp.to_text(),

@@ -1,12 +1,19 @@
 //! The vector checkers: one module per vector file, a counting context, and JSON helpers
 //! that turn malformed vector data into failures (never panics), so that a corrupted vector
 //! is reported like a wrong result.
+//!
+//! Every expected value is read from the vector files, never from this code: paths, sizes,
+//! records and leaf data come from the data (or from the rules the files state in words, such
+//! as `leaves_rule`), so that another vector set in the same format, with other data, passes
+//! when the implementation is right and fails when it is wrong. What stays in code is the
+//! specifications' own formulas (RFC 9162 hashing, C2SP key IDs, Sigsum origins).
 
 mod checkpoint;
 mod cosignature;
 mod ct_argon;
 mod jcs;
 mod merkle;
+pub mod other_data;
 mod probes;
 mod signed_note;
 mod tiles;
@@ -15,7 +22,8 @@ mod witness;
 use base64::Engine as _;
 use serde_json::Value;
 use std::path::Path;
-use wastetrail_ledger::merkle::Hash;
+use wastetrail_ledger::merkle::{Hash, root};
+use wastetrail_ledger::tiles::{EntryBundleId, TileId};
 
 pub type R<T> = Result<T, String>;
 
@@ -279,4 +287,64 @@ pub fn fixture(ctx: &mut Ctx, f: &Value) -> R<Vec<u8>> {
         &format!("sha256 of {path}"),
     );
     Ok(content)
+}
+
+// ---- Expected values derived from the vector data ------------------------------------------
+
+/// The C2SP tlog-tiles path inside a fixture's path: the part from its last `tile/` segment on
+/// (`testdata/log/tile/0/000.p/1` -> `tile/0/000.p/1`), wherever the source kept its log.
+pub fn tile_suffix(path: &str) -> R<&str> {
+    path.rmatch_indices("tile/")
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || path.as_bytes().get(i - 1) == Some(&b'/'))
+        .and_then(|i| path.get(i..))
+        .ok_or_else(|| format!("no tile/ segment in {path:?}"))
+}
+
+/// The hashes a tile must hold for a tree with these leaf hashes: at tile level L, the roots
+/// of the complete subtrees of 256^L leaves from the tile's first index on.
+pub fn expected_tile_hashes(id: &TileId, leaves: &[Hash]) -> R<Vec<Hash>> {
+    let span = 1usize
+        .checked_shl(id.tree_level())
+        .ok_or("tile level too high")?;
+    (0..usize::from(id.width))
+        .map(|k| {
+            let first = (id.first_hash_index() as usize + k) * span;
+            leaves
+                .get(first..first + span)
+                .map(root)
+                .ok_or_else(|| format!("{} reaches beyond the {} leaves", id.path(), leaves.len()))
+        })
+        .collect()
+}
+
+/// The entries an entry bundle must hold: `width` entries from the bundle's first index on.
+pub fn expected_bundle<'a>(id: &EntryBundleId, entries: &'a [Vec<u8>]) -> R<Vec<&'a [u8]>> {
+    let first = id.index as usize * 256;
+    entries
+        .get(first..first + usize::from(id.width))
+        .map(|e| e.iter().map(Vec::as_slice).collect())
+        .ok_or_else(|| format!("{} reaches beyond the {} entries", id.path(), entries.len()))
+}
+
+/// The JSON string literal that follows `marker` in a vector's description of a value
+/// (`RecordHash("hello world") = ...` -> `hello world`).
+pub fn quoted_after(text: &str, marker: &str) -> R<String> {
+    let rest = text
+        .split_once(marker)
+        .map(|(_, r)| r)
+        .ok_or_else(|| format!("no {marker:?} in {text:?}"))?;
+    serde_json::Deserializer::from_str(rest)
+        .into_iter::<String>()
+        .next()
+        .ok_or_else(|| format!("no string after {marker:?} in {text:?}"))?
+        .map_err(|e| format!("no string after {marker:?} in {text:?}: {e}"))
+}
+
+/// The text between `open` and the next `close` after it.
+pub fn between<'a>(text: &'a str, open: &str, close: &str) -> R<&'a str> {
+    text.split_once(open)
+        .and_then(|(_, r)| r.split_once(close))
+        .map(|(inner, _)| inner)
+        .ok_or_else(|| format!("no {open:?}...{close:?} in {text:?}"))
 }

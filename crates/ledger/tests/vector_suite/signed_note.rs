@@ -37,6 +37,17 @@ fn open_ok(ctx: &mut Ctx, id: &str, note: &str, verifiers: &[NoteVerifier], want
     }
 }
 
+/// The signer whose key an `expect` text says comes from an all-zero seed, e.g. `EnochRoot key =
+/// note.GenerateKey with an all-zero rand reader (seed = 32 zero bytes)` -> `EnochRoot`.
+fn zero_seed_signer(expect: &str) -> Option<&str> {
+    expect
+        .split(';')
+        .find(|clause| clause.contains("seed = 32 zero bytes"))
+        .and_then(|clause| clause.split(" key").next())
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+}
+
 pub fn check(v: &Value, ctx: &mut Ctx) {
     ctx.run("vectors", |ctx| {
         for vec in arr(v, "vectors")? {
@@ -73,12 +84,13 @@ pub fn check(v: &Value, ctx: &mut Ctx) {
                 // Each key alone opens it too (the other signature is then unknown).
                 for ver in &vers {
                     open_ok(ctx, &id, note, std::slice::from_ref(ver), 1);
-                    // The vector says EnochRoot's key comes from an all-zero seed.
-                    if ver.name() == "EnochRoot" {
-                        let z = NoteSigner::from_seed("EnochRoot", &[0; 32])
-                            .map_err(|e| e.to_string())?;
-                        ctx.eq(z.verifier(), ver.clone(), "EnochRoot = all-zero seed");
-                    }
+                }
+                // A signer whose key the vector says comes from an all-zero seed.
+                if let Some(name) = s(vec, "expect").ok().and_then(zero_seed_signer) {
+                    let z = NoteSigner::from_seed(name, &[0; 32]).map_err(|e| e.to_string())?;
+                    ctx.check(vers.contains(&z.verifier()), || {
+                        format!("{id}: {name}'s key is not the all-zero seed's")
+                    });
                 }
             }
             if let Ok(signers) = get(vec, "signers") {
@@ -118,7 +130,13 @@ pub fn check(v: &Value, ctx: &mut Ctx) {
             }
             if let Ok(pk_hex) = s(vec, "log_public_key_hex") {
                 let pk: [u8; 32] = hexd(pk_hex)?.try_into().map_err(|_| "key length")?;
-                let origin = format!("sigsum.org/v1/tree/{}", hex::encode(sha256(&pk)));
+                // The origin as the vector's rule gives it, e.g.
+                // `sigsum.org/v1/tree/<hex SHA-256(pubkey)>`.
+                let rule = s(vec, "origin_rule")?;
+                let (prefix, _) = rule
+                    .split_once("<hex SHA-256(pubkey)>")
+                    .ok_or_else(|| format!("{id}: unknown origin_rule {rule:?}"))?;
+                let origin = format!("{prefix}{}", hex::encode(sha256(&pk)));
                 let ver =
                     NoteVerifier::new(&origin, SIG_TYPE_ED25519, &pk).map_err(|e| e.to_string())?;
                 let note = s(vec, "note")?;

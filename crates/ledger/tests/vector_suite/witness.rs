@@ -5,7 +5,7 @@
 //! unknown origin where current C2SP text says 404; our witness answers 404, and an expected
 //! 403 whose assertion mentions "unknown log" is matched against 404.
 
-use super::{Ctx, R, arr, get, hexd, s, sha256, u};
+use super::{Ctx, R, arr, between, get, hexd, s, sha256, u};
 use serde_json::Value;
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::cosignature::CosignatureSigner;
@@ -17,6 +17,7 @@ fn replay(v: &Value, ctx: &mut Ctx) -> R<()> {
     let pk: [u8; 32] = hexd(s(v, "log_public_key_hex")?)?
         .try_into()
         .map_err(|_| "key length")?;
+    // A Sigsum-style origin, as the file says: the Sigsum specification's formula.
     let origin = format!("sigsum.org/v1/tree/{}", hex::encode(sha256(&pk)));
     let log_key = NoteVerifier::new(&origin, SIG_TYPE_ED25519, &pk).map_err(|e| e.to_string())?;
     let name = s(v, "witness_name")?;
@@ -24,15 +25,7 @@ fn replay(v: &Value, ctx: &mut Ctx) -> R<()> {
         .map_err(|e| e.to_string())?;
     let mut w = Witness::new(cosigner.clone());
     w.add_log(origin.clone(), log_key);
-    // Synthetic leaves {42, i, 0...}.
-    let leaves: Vec<Hash> = (0..=255u8)
-        .map(|i| {
-            let mut h = [0u8; 32];
-            h[0] = 42;
-            h[1] = i;
-            h
-        })
-        .collect();
+    let leaves = synthetic_leaves(s(v, "leaf_hashes_rule")?)?;
     for (i, r) in arr(v, "requests")?.iter().enumerate() {
         ctx.vector();
         let body = s(r, "request_body")?;
@@ -85,6 +78,32 @@ fn replay(v: &Value, ctx: &mut Ctx) -> R<()> {
         }
     }
     Ok(())
+}
+
+/// The synthetic leaf hashes of `leaf_hashes_rule`, `leaf i hash = bytes([42, i]) + 30 zero
+/// bytes`: the listed bytes (numbers, or `i` for the leaf index) padded with zeros to 32, for
+/// leaf indices 0..=255.
+fn synthetic_leaves(rule: &str) -> R<Vec<Hash>> {
+    let listed = between(rule, "bytes([", "])")?;
+    let zeros: usize = between(rule, "+ ", " zero bytes")?
+        .parse()
+        .map_err(|_| format!("no zero-byte count in {rule:?}"))?;
+    let items: Vec<&str> = listed.split(',').map(str::trim).collect();
+    if items.len() + zeros != 32 {
+        return Err(format!("{rule:?} does not make 32 bytes"));
+    }
+    (0..=255u8)
+        .map(|i| {
+            let mut h = [0u8; 32];
+            for (slot, item) in h.iter_mut().zip(&items) {
+                *slot = match *item {
+                    "i" => i,
+                    n => n.parse().map_err(|_| format!("byte {n:?} in {rule:?}"))?,
+                };
+            }
+            Ok(h)
+        })
+        .collect()
 }
 
 fn spec_example(v: &Value, ctx: &mut Ctx) -> R<()> {

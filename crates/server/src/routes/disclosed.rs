@@ -5,13 +5,13 @@
 use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use wastetrail_basel::REGISTRY_CASE;
 use wastetrail_ledger::statement::Leaf;
 use wastetrail_store::LedgerStore;
 
 use crate::problem::{ApiError, Problem};
 use crate::routes::reads::statement_view;
 use crate::state::{AppState, Caller};
-use crate::world::REGISTRY_CASE;
 
 /// The registry: its head and every registry statement with its body.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

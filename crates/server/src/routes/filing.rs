@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use wastetrail_basel::REGISTRY_CASE;
 use wastetrail_ledger::merkle::Hash;
 use wastetrail_ledger::statement::{Leaf, SignedStatement, StatementError, Submission, Timestamp};
 use wastetrail_store::LedgerStore;
@@ -15,7 +16,7 @@ use crate::ledger_writer::{AppendRequest, Precondition, ProjectionWrite, WriteEr
 use crate::problem::{ApiError, Problem};
 use crate::routes::public::hexes;
 use crate::state::{AppState, Caller};
-use crate::world::{REGISTRY_CASE, World, may_see, statement_digest};
+use crate::world::{World, may_see, statement_digest};
 
 /// A submission: the statement as signed by its actor and the disclosure of its body
 /// (`wastetrail_ledger::statement::Submission`; docs/ledger-format.md §3, §3a).

@@ -11,6 +11,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use wastetrail_ledger::statement::ParticipantSigner;
 
+use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_basel::body::{KeyAdded, KeyInfo};
+use wastetrail_e2e::typed;
+
 use crate::common::*;
 
 async fn session_status(app: &TestApp, token: &str) -> (StatusCode, Value) {
@@ -40,7 +44,8 @@ async fn revoking_a_key_ends_its_sessions_at_once_on_every_instance() {
         assert_eq!(session_status(&peer, &old_there).await.0, StatusCode::OK);
 
         let second = ParticipantSigner::generate();
-        app.ok(&exp, "key.added", "registry", json!({"participant": exp.id, "key": {"key_id": second.key_id().to_string(), "public_key": second.public_key().to_base64()}})).await;
+        app.ok(&exp, "key.added", REGISTRY_CASE, exp.key_added(&second))
+            .await;
         let mut rotated = exp.clone();
         rotated.signer = second;
         app.login(&rotated).await;
@@ -49,7 +54,13 @@ async fn revoking_a_key_ends_its_sessions_at_once_on_every_instance() {
         assert_eq!(session_status(&app, &old_here).await.0, StatusCode::OK);
         assert_eq!(session_status(&app, &new_here).await.0, StatusCode::OK);
 
-        app.ok(&ca, "key.revoked", "registry", json!({"participant": exp.id, "key_id": exp.signer.key_id().to_string(), "reason": "laptop lost"})).await;
+        app.ok(
+            &ca,
+            "key.revoked",
+            REGISTRY_CASE,
+            exp.key_revoked(&exp.signer, "laptop lost"),
+        )
+        .await;
 
         // The very next request of a session opened with the revoked key is refused, here and
         // on the other instance (which only learns of the revocation from the log).
@@ -72,9 +83,15 @@ async fn revoking_a_key_ends_its_sessions_at_once_on_every_instance() {
         let signed = TestApp::sign(
             &rotated,
             "key.added",
-            "registry",
-            app.heads.get("registry").cloned().flatten().as_deref(),
-            json!({"participant": exp.id, "key": {"key_id": "ed25519:0000000000000000", "public_key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}),
+            REGISTRY_CASE,
+            app.heads.get(REGISTRY_CASE).cloned().flatten().as_deref(),
+            typed(&KeyAdded {
+                participant: exp.id.clone(),
+                key: KeyInfo::new(
+                    "ed25519:0000000000000000",
+                    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                ),
+            }),
         );
         let r = app
             .client
@@ -344,7 +361,7 @@ async fn json_posts_need_a_json_content_type() {
     let ca = Actor::new("ca-de", "competent_authority", "DE");
     app.register(&[&ca]).await;
     let size = app.tree_size().await;
-    let signed = TestApp::sign(&ca, "key.added", "registry", None, json!({}));
+    let signed = TestApp::sign(&ca, "key.added", REGISTRY_CASE, None, json!({}));
     let bytes = serde_json::to_vec(&signed).unwrap();
     for ct in [
         Some("text/plain"),

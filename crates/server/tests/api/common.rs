@@ -1,6 +1,6 @@
 //! Test harness: spawns the server on port 0 over a temporary SQLite database (and over a
-//! fresh PostgreSQL database when WASTETRAIL_TEST_PG_URL is set), logs participants in and
-//! files signed statements.
+//! fresh PostgreSQL database of `wastetrail_e2e::pg` when WASTETRAIL_TEST_PG_URL is set), logs
+//! participants in and files signed statements.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -9,53 +9,37 @@ use base64::Engine as _;
 use ed25519_dalek::Signer as _;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_basel::body::{KeyAdded, KeyRevoked, ParticipantRegistered};
+use wastetrail_e2e::pg::{self, FreshDatabase};
+use wastetrail_e2e::{registration, typed};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::note::NoteVerifier;
 use wastetrail_ledger::statement::{ParticipantSigner, Submission, Timestamp};
 use wastetrail_server::{Application, Config};
+use wastetrail_verify::key_info;
 
 pub const ORIGIN: &str = "test.wastetrail.example/log";
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// A database backend to run a test on.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// A temporary SQLite file.
     Sqlite,
-    Postgres(String),
+    /// A fresh database on the PostgreSQL server of WASTETRAIL_TEST_PG_URL
+    /// (`wastetrail_e2e::pg`).
+    Postgres,
 }
 
 /// SQLite always; PostgreSQL too when WASTETRAIL_TEST_PG_URL is set.
 pub fn backends() -> Vec<Backend> {
     let mut v = vec![Backend::Sqlite];
-    if let Ok(url) = std::env::var("WASTETRAIL_TEST_PG_URL")
-        && !url.is_empty()
-    {
-        v.push(Backend::Postgres(url));
+    if pg::server_url().is_some() {
+        v.push(Backend::Postgres);
     }
     v
-}
-
-/// Creates a fresh database on the server of `url` and returns its URL.
-async fn fresh_pg_database(url: &str) -> String {
-    use sqlx::Connection as _;
-    let name = format!("wt_server_{}", hex::encode(rand_bytes::<8>()));
-    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    format!("{base}/{name}")
-}
-
-fn rand_bytes<const N: usize>() -> [u8; N] {
-    let mut b = [0u8; N];
-    for x in b.iter_mut() {
-        *x = rand::random();
-    }
-    b
 }
 
 /// A participant the test holds the key of.
@@ -77,19 +61,34 @@ impl Actor {
         }
     }
 
-    pub fn key_json(&self) -> Value {
-        json!({
-            "key_id": self.signer.key_id().to_string(),
-            "public_key": self.signer.public_key().to_base64(),
+    /// The `participant.registered` body of this actor (typed, then as JSON).
+    pub fn registration(&self) -> Value {
+        typed(&ParticipantRegistered {
+            name: format!("{} ({})", self.id, self.kind),
+            address: format!("1 Test Street, {}", self.country),
+            ..registration(
+                &self.id,
+                &self.kind,
+                &self.country,
+                &self.signer.public_key(),
+            )
         })
     }
 
-    pub fn registration(&self) -> Value {
-        json!({
-            "id": self.id, "kind": self.kind, "country": self.country,
-            "name": format!("{} ({})", self.id, self.kind),
-            "address": format!("1 Test Street, {}", self.country),
-            "key": self.key_json(),
+    /// The `key.added` body that gives this actor the key `key`.
+    pub fn key_added(&self, key: &ParticipantSigner) -> Value {
+        typed(&KeyAdded {
+            participant: self.id.clone(),
+            key: key_info(&key.public_key()),
+        })
+    }
+
+    /// The `key.revoked` body that revokes this actor's key `key`.
+    pub fn key_revoked(&self, key: &ParticipantSigner, reason: &str) -> Value {
+        typed(&KeyRevoked {
+            participant: self.id.clone(),
+            key_id: key.key_id().to_string(),
+            reason: reason.into(),
         })
     }
 }
@@ -105,7 +104,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// The configuration the server was built with (spawned servers only).
     pub config: Option<Config>,
-    pg_database: Option<String>,
+    /// The fresh PostgreSQL database of a spawned server (dropped with it).
+    pg: Option<FreshDatabase>,
     handle: Option<actix_web::dev::ServerHandle>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -141,11 +141,12 @@ impl TestApp {
         config.rate_limit_per_minute = 60_000;
         config.challenge_rate_burst = 10_000;
         config.challenge_rate_per_minute = 60_000;
-        let mut pg_database = None;
-        if let Backend::Postgres(url) = backend {
-            let fresh = fresh_pg_database(url).await;
-            pg_database = fresh.rsplit_once('/').map(|(_, db)| db.to_owned());
-            config.database_url = Some(fresh);
+        let pg = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => FreshDatabase::create("a server test"),
+        };
+        if let Some(db) = &pg {
+            config.database_url = Some(db.url().to_owned());
         }
         tweak(&mut config);
         let app = Application::build(config.clone()).await.unwrap();
@@ -153,8 +154,8 @@ impl TestApp {
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
         let mut t = Self::attach(port, registrar).await;
-        t.backend = backend.clone();
-        t.pg_database = pg_database;
+        t.backend = *backend;
+        t.pg = pg;
         t.config = Some(config);
         t.handle = Some(handle);
         t._dir = Some(dir);
@@ -186,7 +187,7 @@ impl TestApp {
             log_key,
             backend: Backend::Sqlite,
             config: None,
-            pg_database: None,
+            pg: None,
             handle: None,
             _dir: None,
         }
@@ -215,15 +216,7 @@ impl TestApp {
         if let Some(h) = &self.handle {
             h.stop(true).await;
         }
-        if let (Backend::Postgres(admin), Some(db)) = (&self.backend, &self.pg_database) {
-            use sqlx::Connection as _;
-            let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            conn.close().await.unwrap();
-        }
+        // The fresh PostgreSQL database, if any, is dropped with `self`.
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -423,8 +416,13 @@ impl TestApp {
             if !self.tokens.contains_key(&by.id) {
                 self.login(&by).await;
             }
-            self.ok(&by, "participant.registered", "registry", a.registration())
-                .await;
+            self.ok(
+                &by,
+                "participant.registered",
+                REGISTRY_CASE,
+                a.registration(),
+            )
+            .await;
             if a.kind == "competent_authority" {
                 cas.insert(a.country.clone(), (*a).clone());
             }

@@ -6,6 +6,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use wastetrail_ledger::statement::ParticipantSigner;
 
+use wastetrail_basel::REGISTRY_CASE;
+
 use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,7 +159,12 @@ async fn expired_session_is_refused() {
         let size = app.tree_size().await;
         let a = Actor::new("ca-de", "competent_authority", "DE");
         let (s, v) = app
-            .file(&reg, "participant.registered", "registry", a.registration())
+            .file(
+                &reg,
+                "participant.registered",
+                REGISTRY_CASE,
+                a.registration(),
+            )
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
         assert_eq!(app.tree_size().await, size);
@@ -177,8 +184,15 @@ async fn revoked_key_cannot_log_in() {
         let exp = Actor::new("exporter-de", "exporter", "DE");
         app.register(&[&ca, &exp]).await;
         let second = ParticipantSigner::generate();
-        app.ok(&exp, "key.added", "registry", json!({"participant": exp.id, "key": {"key_id": second.key_id().to_string(), "public_key": second.public_key().to_base64()}})).await;
-        app.ok(&ca, "key.revoked", "registry", json!({"participant": exp.id, "key_id": exp.signer.key_id().to_string(), "reason": "laptop lost"})).await;
+        app.ok(&exp, "key.added", REGISTRY_CASE, exp.key_added(&second))
+            .await;
+        app.ok(
+            &ca,
+            "key.revoked",
+            REGISTRY_CASE,
+            exp.key_revoked(&exp.signer, "laptop lost"),
+        )
+        .await;
         let c = app.challenge().await;
         let r = app
             .post_login(&TestApp::login_body(&exp, &exp.signer, &c))

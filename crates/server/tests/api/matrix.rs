@@ -10,6 +10,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use wastetrail_ledger::statement::ParticipantSigner;
 
+use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_basel::body::KeyRevoked;
+use wastetrail_e2e::typed;
+
 use crate::common::*;
 
 const KINDS: [&str; 8] = [
@@ -300,10 +304,16 @@ async fn prepare(
         Phase::Registry => {
             if ty == "key.revoked" {
                 let extra = ParticipantSigner::generate();
-                app.ok(&c.exporter, "key.added", "registry", json!({"participant": c.exporter.id, "key": {"key_id": extra.key_id().to_string(), "public_key": extra.public_key().to_base64()}})).await;
+                app.ok(
+                    &c.exporter,
+                    "key.added",
+                    REGISTRY_CASE,
+                    c.exporter.key_added(&extra),
+                )
+                .await;
                 key = Some(extra.key_id().to_string());
             }
-            return ("registry".into(), key);
+            return (REGISTRY_CASE.into(), key);
         }
         Phase::New => return (case, None),
         _ => {}
@@ -409,11 +419,13 @@ fn body(w: &mut World, ty: &str, key: Option<&str>) -> Value {
         }
         "key.added" => {
             let k = ParticipantSigner::generate();
-            json!({"participant": c.exporter.id, "key": {"key_id": k.key_id().to_string(), "public_key": k.public_key().to_base64()}})
+            c.exporter.key_added(&k)
         }
-        "key.revoked" => {
-            json!({"participant": c.exporter.id, "key_id": key.unwrap_or_default(), "reason": "matrix test"})
-        }
+        "key.revoked" => typed(&KeyRevoked {
+            participant: c.exporter.id.clone(),
+            key_id: key.unwrap_or_default().to_owned(),
+            reason: "matrix test".into(),
+        }),
         other => panic!("no body for {other}"),
     }
 }

@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle;
 
+use wastetrail_basel::REGISTRY_CASE;
+
 use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,7 +195,7 @@ async fn health_and_metrics() {
         app.ok(
             &reg,
             "participant.registered",
-            "registry",
+            REGISTRY_CASE,
             Actor::new("ca-de", "competent_authority", "DE").registration(),
         )
         .await;
@@ -240,7 +242,7 @@ async fn view_survives_a_restart() {
             .ok(
                 &registrar,
                 "participant.registered",
-                "registry",
+                REGISTRY_CASE,
                 ca.registration(),
             )
             .await["leaf_hash"]
@@ -255,13 +257,15 @@ async fn view_survives_a_restart() {
     tokio::spawn(app.run_until_stopped());
     let mut t = TestApp::attach(port, registrar.clone()).await;
     t.login(&ca).await;
-    t.heads
-        .insert("registry".into(), Some(head.as_str().unwrap().to_owned()));
+    t.heads.insert(
+        REGISTRY_CASE.into(),
+        Some(head.as_str().unwrap().to_owned()),
+    );
     let exp = Actor::new("exporter-de", "exporter", "DE");
     t.ok(
         &ca,
         "participant.registered",
-        "registry",
+        REGISTRY_CASE,
         exp.registration(),
     )
     .await;

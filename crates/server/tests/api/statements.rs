@@ -5,6 +5,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use wastetrail_ledger::statement::{ParticipantSigner, Timestamp};
 
+use wastetrail_basel::REGISTRY_CASE;
+
 use crate::common::*;
 
 /// Tree size, the case as its exporter sees it, and the participant directory.
@@ -409,8 +411,20 @@ async fn revoked_key_and_oversized_declared_length_are_refused() {
     for backend in backends() {
         let (mut app, c) = setup(&backend, |_| {}).await;
         let second = ParticipantSigner::generate();
-        app.ok(&c.ca_de, "key.added", "registry", json!({"participant": c.ca_de.id, "key": {"key_id": second.key_id().to_string(), "public_key": second.public_key().to_base64()}})).await;
-        app.ok(&c.ca_de, "key.revoked", "registry", json!({"participant": c.ca_de.id, "key_id": c.ca_de.signer.key_id().to_string(), "reason": "rotated"})).await;
+        app.ok(
+            &c.ca_de,
+            "key.added",
+            REGISTRY_CASE,
+            c.ca_de.key_added(&second),
+        )
+        .await;
+        app.ok(
+            &c.ca_de,
+            "key.revoked",
+            REGISTRY_CASE,
+            c.ca_de.key_revoked(&c.ca_de.signer, "rotated"),
+        )
+        .await;
         // The revocation ended the session opened with the old key: log in with the new one.
         let mut rotated = c.ca_de.clone();
         rotated.signer = second.clone();
@@ -467,14 +481,14 @@ async fn filings_beyond_the_rate_limit_get_429() {
         app2.ok(
             &reg,
             "participant.registered",
-            "registry",
+            REGISTRY_CASE,
             ca1.registration(),
         )
         .await;
         app2.ok(
             &reg,
             "participant.registered",
-            "registry",
+            REGISTRY_CASE,
             ca2.registration(),
         )
         .await;
@@ -483,7 +497,7 @@ async fn filings_beyond_the_rate_limit_get_429() {
             .file(
                 &reg,
                 "participant.registered",
-                "registry",
+                REGISTRY_CASE,
                 ca3.registration(),
             )
             .await;

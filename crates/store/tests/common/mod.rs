@@ -1,18 +1,15 @@
 //! Test harness shared by the integration tests: a fresh database per test (an SQLite file
-//! in a temporary directory, or a randomly named PostgreSQL database created from
-//! `WASTETRAIL_TEST_PG_URL` and dropped afterwards), raw SQL access and a log signer.
+//! in a temporary directory, or a fresh PostgreSQL database of the workspace's one harness,
+//! `wastetrail_e2e::pg`, dropped afterwards), raw SQL access and a log signer.
 
 #![allow(dead_code)]
 
 use std::str::FromStr as _;
 
-use rand::Rng as _;
 use sqlx::{Connection as _, Executor as _};
+use wastetrail_e2e::pg::FreshDatabase;
 use wastetrail_ledger::note::{NoteSigner, NoteVerifier};
 use wastetrail_store::{StoreConfig, StoreError};
-
-/// Environment variable with the PostgreSQL server URL for the PostgreSQL runs.
-pub const PG_ENV: &str = "WASTETRAIL_TEST_PG_URL";
 
 /// Origin of the test logs (also the log key's name).
 pub const ORIGIN: &str = "wastetrail.test/log";
@@ -29,20 +26,8 @@ pub struct TestDb {
     pub url: String,
     pub skey: String,
     _dir: Option<tempfile::TempDir>,
-    pg_admin: Option<(String, String)>,
-}
-
-/// Replaces the database name of a PostgreSQL URL.
-pub fn pg_url_with_db(base: &str, db: &str) -> String {
-    let (main, query) = match base.split_once('?') {
-        Some((m, q)) => (m, format!("?{q}")),
-        None => (base, String::new()),
-    };
-    let authority_start = main.find("://").map_or(0, |i| i + 3);
-    let host_end = main[authority_start..]
-        .find('/')
-        .map_or(main.len(), |i| authority_start + i);
-    format!("{}/{db}{query}", &main[..host_end])
+    /// The PostgreSQL database (dropped with the `TestDb`).
+    _pg: Option<FreshDatabase>,
 }
 
 impl TestDb {
@@ -54,26 +39,20 @@ impl TestDb {
             url,
             skey: NoteSigner::generate(ORIGIN).1,
             _dir: Some(dir),
-            pg_admin: None,
+            _pg: None,
         }
     }
 
-    /// A fresh PostgreSQL database, or `None` when `WASTETRAIL_TEST_PG_URL` is not set.
-    pub async fn postgres() -> Option<Self> {
-        let base = std::env::var(PG_ENV).ok().filter(|s| !s.is_empty())?;
-        let name = format!("wastetrail_test_{:016x}", rand::thread_rng().r#gen::<u64>());
-        let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .unwrap();
-        admin.close().await.unwrap();
+    /// A fresh PostgreSQL database, or `None` (saying so) when `WASTETRAIL_TEST_PG_URL` is not
+    /// set.
+    pub fn postgres() -> Option<Self> {
+        let pg = FreshDatabase::create("this store test")?;
         Some(Self {
             kind: Kind::Postgres,
-            url: pg_url_with_db(&base, &name),
+            url: pg.url().to_owned(),
             skey: NoteSigner::generate(ORIGIN).1,
             _dir: None,
-            pg_admin: Some((base, name)),
+            _pg: Some(pg),
         })
     }
 
@@ -171,31 +150,6 @@ impl LockGuard {
                 c.close().await.unwrap();
             }
         }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let Some((base, name)) = self.pg_admin.take() else {
-            return;
-        };
-        // Drop the database from a separate thread with its own runtime: Drop cannot await,
-        // and this also runs when the test panicked.
-        let dropper = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&base).await {
-                    let _ = admin
-                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                        .await;
-                    let _ = admin.close().await;
-                }
-            });
-        });
-        let _ = dropper.join();
     }
 }
 

@@ -20,7 +20,8 @@ use crate::web::pages::cases::{VerdictView, next_verdict, user_actions, verdict_
 use crate::web::sign::{Prepared, SignPage};
 use crate::web::views::rule_sentence;
 use crate::web::{Ctx, WebError, WebResult, render, render_status, respond};
-use crate::world::{REGISTRY_CASE, World};
+use crate::world::World;
+use wastetrail_basel::REGISTRY_CASE;
 
 /// A refusal shown above the form.
 pub struct RefusalView {

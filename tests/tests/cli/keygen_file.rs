@@ -4,14 +4,13 @@
 //! filed twice (the second time "already in the log"), a wrong key, no server (exit 3) and invalid
 //! input (exit 2).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use serde_json::{Value, json};
+use wastetrail_basel::body::{KeyInfo, ParticipantRegistered};
+use wastetrail_basel::{CountryCode, ParticipantKind, REGISTRY_CASE};
+use wastetrail_e2e::process::*;
+use wastetrail_e2e::typed;
 
 fn keygen(dir: &std::path::Path, name: &str) -> Value {
     let path = dir.join(format!("{name}.pem"));
@@ -26,6 +25,30 @@ fn keygen(dir: &std::path::Path, name: &str) -> Value {
     let pem = std::fs::read_to_string(&path).unwrap();
     assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"), "{pem}");
     serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// A `participant.registered` body for the key `keygen --json` printed.
+fn registration(
+    id: &str,
+    kind: &str,
+    country: &str,
+    name: &str,
+    address: &str,
+    key: &Value,
+) -> Value {
+    let key = KeyInfo::new(
+        key["key_id"].as_str().unwrap(),
+        key["public_key"].as_str().unwrap(),
+    );
+    let body = ParticipantRegistered {
+        id: id.into(),
+        kind: ParticipantKind::parse(kind).unwrap(),
+        country: CountryCode::parse(country).unwrap(),
+        name: name.into(),
+        address: address.into(),
+        key,
+    };
+    typed(&body)
 }
 
 fn file(
@@ -79,9 +102,8 @@ fn keygen_then_file_accepted_refused_and_invalid() {
 
     // Accepted: the registrar registers the competent authority of DE (prev looked up).
     let reg = json!({
-        "type": "participant.registered", "case": "registry", "actor": "registrar",
-        "body": {"id": "ca-de", "kind": "competent_authority", "country": "DE",
-                 "name": "Umweltbundesamt", "address": "Dessau", "key": ca}
+        "type": "participant.registered", "case": REGISTRY_CASE, "actor": "registrar",
+        "body": registration("ca-de", "competent_authority", "DE", "Umweltbundesamt", "Dessau", &ca),
     });
     let o = file(d, &url, "registrar", "reg.json", &reg, &["--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
@@ -93,9 +115,8 @@ fn keygen_then_file_accepted_refused_and_invalid() {
     // Refused by the rules: the competent authority of DE may not register a participant of
     // NL (REG-01). The plain output names the problem code, the rule and its legal basis.
     let wrong = json!({
-        "type": "participant.registered", "case": "registry",
-        "body": {"id": "exporter-nl", "kind": "exporter", "country": "NL",
-                 "name": "Export BV", "address": "Rotterdam", "key": exporter}
+        "type": "participant.registered", "case": REGISTRY_CASE,
+        "body": registration("exporter-nl", "exporter", "NL", "Export BV", "Rotterdam", &exporter),
     });
     let o = file(
         d,
@@ -137,12 +158,18 @@ fn keygen_then_file_accepted_refused_and_invalid() {
     let signed = wastetrail_ledger::statement::Submission::seal(
         &signer,
         "participant.registered",
-        "registry",
+        REGISTRY_CASE,
         "registrar",
         wastetrail_ledger::statement::Timestamp::now(),
         Some(wastetrail_ledger::merkle::hash_from_hex(r2["leaf_hash"].as_str().unwrap()).unwrap()),
-        json!({"id": "ca-nl", "kind": "competent_authority", "country": "NL", "name": "ILT",
-               "address": "Den Haag", "key": keygen(d, "ca-nl")}),
+        registration(
+            "ca-nl",
+            "competent_authority",
+            "NL",
+            "ILT",
+            "Den Haag",
+            &keygen(d, "ca-nl"),
+        ),
     )
     .unwrap()
     .to_value();

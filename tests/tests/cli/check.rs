@@ -16,27 +16,19 @@
 //! - `obligation_due` (optional): rule ID -> due date (`YYYY-MM-DD`) of open obligations;
 //! - `why`: the reasoning behind the expectation, with its basis in docs/basel-rules.md.
 
-// clippy.toml allows unwrap/expect/panic inside #[test] functions only; the helpers below are
-// test code too, and a panic there is a failing test, which is the point.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
+use wastetrail_e2e::process::bin;
 
 fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples")
 }
 
 fn run(args: &[&str], file: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wastetrail"))
-        .arg("check")
-        .args(args)
-        .arg(file)
-        .output()
-        .unwrap()
+    bin().arg("check").args(args).arg(file).output().unwrap()
 }
 
 /// All example case files (NAME.json without NAME.expected.json), sorted by name.
@@ -328,10 +320,7 @@ fn a_missing_file_with_json_gives_an_invalid_report_without_a_path() {
 
 #[test]
 fn usage_errors_are_reported_by_clap() {
-    let out = Command::new(env!("CARGO_BIN_EXE_wastetrail"))
-        .arg("check")
-        .output()
-        .unwrap();
+    let out = bin().arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("CASE_FILE"));
 }

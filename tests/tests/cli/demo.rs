@@ -3,19 +3,28 @@
 //! published log key (the one in the demo's data directory), and `export` produces bundles
 //! whose proofs verify.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::*;
 use serde_json::Value;
 use wastetrail::client::Client;
 use wastetrail::keys::read_signer;
+use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_e2e::process::*;
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::jcs;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::note::NoteSigner;
+
+/// `wastetrail demo --no-serve` on `dir`, to completion.
+fn demo_without_serving(dir: &std::path::Path) -> std::process::Output {
+    run(&[
+        "demo",
+        "--no-serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--dir",
+        dir.to_str().unwrap(),
+    ])
+}
 
 fn hash(v: &Value) -> Hash {
     merkle::hash_from_hex(v.as_str().unwrap()).unwrap()
@@ -185,7 +194,7 @@ fn demo_files_its_cases_and_serves_a_verifiable_log() {
             )
             .unwrap();
             let case = e["leaf"]["statement"]["case"].as_str().unwrap();
-            assert!(case == "registry" || case == case1, "{case}");
+            assert!(case == REGISTRY_CASE || case == case1, "{case}");
             // Each entry carries its disclosure, which matches the signed commitment.
             let d = Disclosure::from_value(&e["disclosure"]).unwrap();
             d.check(&hash(&e["leaf"]["statement"]["commitment"]))
@@ -195,14 +204,7 @@ fn demo_files_its_cases_and_serves_a_verifiable_log() {
     drop(proc);
 
     // Run again on the same directory: nothing new is filed, the deployment is served again.
-    let o = run(&[
-        "demo",
-        "--no-serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--dir",
-        demo_dir.to_str().unwrap(),
-    ]);
+    let o = demo_without_serving(&demo_dir);
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("existing demo deployment"),
@@ -239,14 +241,7 @@ fn a_failed_first_run_leaves_nothing_behind_and_the_next_run_starts_clean() {
         "# wastetrail demo deployment (written by `wastetrail demo`).\nlisten = \"127.0.0.1:1\"\n",
     )
     .unwrap();
-    let o = run(&[
-        "demo",
-        "--no-serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--dir",
-        demo_dir.to_str().unwrap(),
-    ]);
+    let o = demo_without_serving(&demo_dir);
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("unfinished demo deployment"), "{out}");

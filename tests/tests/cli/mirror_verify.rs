@@ -3,15 +3,11 @@
 //! case verified at the full level; one flipped byte in a file of the mirror: exit 1 naming
 //! the place.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
 use std::path::Path;
 
-use common::*;
 use serde_json::Value;
 use wastetrail::keys::read_signer;
+use wastetrail_e2e::process::*;
 use wastetrail_ledger::note::NoteSigner;
 
 fn verify(dir: &Path, vkey: &str, registrar: &str, extra: &[&str]) -> std::process::Output {

@@ -4,25 +4,29 @@
 //! `wastetrail mirror` + `verify` find the log sound. 10 cycles per backend
 //! (`WASTETRAIL_CRASH_CYCLES` for more); PostgreSQL when `WASTETRAIL_TEST_PG_URL` is set.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::*;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
 use wastetrail::client::Client;
 use wastetrail::filing::{Draft, file_draft};
+use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_e2e::pg::FreshDatabase;
+use wastetrail_e2e::process::*;
+use wastetrail_e2e::typed;
 use wastetrail_ledger::statement::ParticipantSigner;
 
 const CLIENTS: usize = 4;
 
-fn registration(id: &str, kind: &str, key: &ParticipantSigner) -> serde_json::Value {
-    json!({"id": id, "kind": kind, "country": "DE", "name": id, "address": "Street 1",
-           "key": {"key_id": key.key_id().to_string(), "public_key": key.public_key().to_base64()}})
+/// The registrar registers `id`, a participant of `kind` in DE with `key`.
+fn registration(id: &str, kind: &str, key: &ParticipantSigner) -> Draft {
+    let body = wastetrail_e2e::registration(id, kind, "DE", &key.public_key());
+    Draft::new(
+        "participant.registered",
+        REGISTRY_CASE,
+        "registrar",
+        typed(&body),
+    )
 }
 
 /// Every receipt acknowledged so far is in the log at its index.
@@ -38,6 +42,7 @@ async fn all_in_the_log(base: &Client, acknowledged: &Mutex<Vec<(u64, String)>>,
 }
 
 fn scenario(database_url: Option<&str>) {
+    let _heavy = one_heavy_scenario_at_a_time();
     let cycles: usize = std::env::var("WASTETRAIL_CRASH_CYCLES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -86,19 +91,10 @@ fn scenario(database_url: Option<&str>) {
             let mut reg = base.anonymous();
             reg.login("registrar", &registrar).await.unwrap();
             if cycle == 0 {
-                let r = file_draft(
-                    &reg,
-                    "registrar",
-                    &registrar,
-                    &Draft::new(
-                        "participant.registered",
-                        "registry",
-                        "registrar",
-                        registration("auditor", "auditor", &auditor),
-                    ),
-                )
-                .await
-                .unwrap();
+                let draft = registration("auditor", "auditor", &auditor);
+                let r = file_draft(&reg, "registrar", &registrar, &draft)
+                    .await
+                    .unwrap();
                 acknowledged.lock().unwrap().push((r.index, r.leaf_hash));
             }
             // Concurrent filers, killed in the middle of their work.
@@ -110,12 +106,7 @@ fn scenario(database_url: Option<&str>) {
                     for n in 0.. {
                         let id = format!("ca-{cycle}-{c}-{n}");
                         let key = ParticipantSigner::generate();
-                        let draft = Draft::new(
-                            "participant.registered",
-                            "registry",
-                            "registrar",
-                            registration(&id, "competent_authority", &key),
-                        );
+                        let draft = registration(&id, "competent_authority", &key);
                         match file_draft(&reg, "registrar", &registrar, &draft).await {
                             Ok(r) => acknowledged.lock().unwrap().push((r.index, r.leaf_hash)),
                             Err(_) => break, // the server is gone
@@ -146,19 +137,10 @@ fn scenario(database_url: Option<&str>) {
         let mut reg = base.anonymous();
         reg.login("registrar", &registrar).await.unwrap();
         let key = ParticipantSigner::generate();
-        file_draft(
-            &reg,
-            "registrar",
-            &registrar,
-            &Draft::new(
-                "participant.registered",
-                "registry",
-                "registrar",
-                registration("ca-after", "competent_authority", &key),
-            ),
-        )
-        .await
-        .unwrap();
+        let draft = registration("ca-after", "competent_authority", &key);
+        file_draft(&reg, "registrar", &registrar, &draft)
+            .await
+            .unwrap();
         let mut aud = base.anonymous();
         aud.login("auditor", &auditor).await.unwrap();
         wastetrail::audit::mirror(&aud, &mirror).await.unwrap();
@@ -194,31 +176,8 @@ fn sigkill_under_load_loses_no_acknowledged_filing_sqlite() {
 
 #[test]
 fn sigkill_under_load_loses_no_acknowledged_filing_postgres() {
-    let Ok(pg) = std::env::var("WASTETRAIL_TEST_PG_URL") else {
-        eprintln!("WASTETRAIL_TEST_PG_URL not set: PostgreSQL run skipped");
+    let Some(db) = FreshDatabase::create("the crash harness") else {
         return;
     };
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let name = format!("wt_crash_{:016x}", rand::random::<u64>());
-    rt.block_on(async {
-        use sqlx::Connection as _;
-        let mut c = sqlx::PgConnection::connect(&pg).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    });
-    let (base, _) = pg.rsplit_once('/').unwrap();
-    let db = format!("{base}/{name}");
-    let outcome = std::panic::catch_unwind(|| scenario(Some(&db)));
-    rt.block_on(async {
-        use sqlx::Connection as _;
-        let mut c = sqlx::PgConnection::connect(&pg).await.unwrap();
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut c)
-            .await;
-    });
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e);
-    }
+    scenario(Some(db.url()));
 }

@@ -5,19 +5,18 @@
 //! (`prev`) is linear, the registry's included.
 //!
 //! Gated on WASTETRAIL_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/wastetrail_test);
-//! without it the test returns at once and says so.
-
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
+//! without it the test returns at once and says so (`wastetrail_e2e::pg`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use common::*;
 use serde_json::{Value, json};
 use wastetrail::client::{Client, Receipt};
 use wastetrail::filing::{Draft, file_draft};
+use wastetrail_basel::REGISTRY_CASE;
+use wastetrail_e2e::pg::FreshDatabase;
+use wastetrail_e2e::process::*;
+use wastetrail_e2e::{registration, typed};
 use wastetrail_ledger::checkpoint::Checkpoint;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::statement::{Leaf, ParticipantSigner};
@@ -27,50 +26,6 @@ const INSTANCES: usize = 3;
 const CASES_PER_INSTANCE: usize = 12;
 /// Carriers registered through each instance (contention on the one registry chain).
 const CARRIERS_PER_INSTANCE: usize = 4;
-
-async fn fresh_database(url: &str) -> String {
-    use sqlx::Connection as _;
-    let name = format!("wt_cli_multi_{:016x}", rand::random::<u64>());
-    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    format!("{base}/{name}")
-}
-
-async fn drop_database(url: &str, db: &str) -> Result<(), sqlx::Error> {
-    use sqlx::Connection as _;
-    let name = db.rsplit_once('/').map_or(db, |(_, n)| n);
-    let mut conn = sqlx::PgConnection::connect(url).await?;
-    // The servers are gone; a leftover connection must not keep the database.
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await?;
-    conn.close().await
-}
-
-/// Drops the scenario's database when it goes out of scope, also when the scenario panics
-/// (declared before the server processes, so it is dropped after they are killed).
-struct DatabaseGuard<'a> {
-    rt: &'a tokio::runtime::Runtime,
-    admin_url: String,
-    db_url: String,
-}
-
-impl Drop for DatabaseGuard<'_> {
-    fn drop(&mut self) {
-        // Never panic here: this may run while a failed assertion unwinds.
-        if let Err(e) = self
-            .rt
-            .block_on(drop_database(&self.admin_url, &self.db_url))
-        {
-            eprintln!("could not drop test database {}: {e}", self.db_url);
-        }
-    }
-}
 
 fn today(days: i64) -> String {
     let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
@@ -111,9 +66,10 @@ impl Actor {
             signer: ParticipantSigner::generate(),
         }
     }
-    fn registration(&self) -> Value {
-        json!({"id": self.id, "kind": self.kind, "country": self.country, "name": self.id, "address": "Street 1",
-               "key": {"key_id": self.signer.key_id().to_string(), "public_key": self.signer.public_key().to_base64()}})
+    /// The registration of this actor, filed by `by`.
+    fn registered_by(&self, by: &str) -> Draft {
+        let body = registration(&self.id, self.kind, self.country, &self.signer.public_key());
+        Draft::new("participant.registered", REGISTRY_CASE, by, typed(&body))
     }
 }
 
@@ -137,25 +93,13 @@ struct Outcome {
 /// Starts three instances on a fresh database, files through all of them at once and reads
 /// the log back; `None` when WASTETRAIL_TEST_PG_URL is not set.
 fn scenario() -> Option<Outcome> {
-    let Some(pg) = std::env::var("WASTETRAIL_TEST_PG_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        eprintln!(
-            "WASTETRAIL_TEST_PG_URL is not set: the PostgreSQL multi-instance test is skipped"
-        );
-        return None;
-    };
+    // Dropped last (after the server processes): the database outlives them.
+    let db = FreshDatabase::create("the multi-instance test")?;
+    let _heavy = one_heavy_scenario_at_a_time();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    let db = rt.block_on(fresh_database(&pg));
-    let _drop_db = DatabaseGuard {
-        rt: &rt,
-        admin_url: pg.clone(),
-        db_url: db.clone(),
-    };
     let dir = tempfile::tempdir().unwrap();
     let registrar = Actor::new("registrar", "registrar", "ZZ");
     // Reads the whole log at the end (entry bundles are for auditors only).
@@ -166,7 +110,7 @@ fn scenario() -> Option<Outcome> {
         let mut cmd = bin();
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir.path().join("data"))
-            .args(["--database-url", &db])
+            .args(["--database-url", db.url()])
             .env(
                 "WASTETRAIL_REGISTRAR_PUBLIC_KEY",
                 registrar.signer.public_key().to_base64(),
@@ -217,12 +161,7 @@ fn scenario() -> Option<Outcome> {
                     &r,
                     "registrar",
                     &registrar.signer,
-                    &Draft::new(
-                        "participant.registered",
-                        "registry",
-                        "registrar",
-                        a.registration(),
-                    ),
+                    &a.registered_by("registrar"),
                 )
                 .await
                 .unwrap(),
@@ -234,38 +173,18 @@ fn scenario() -> Option<Outcome> {
         for (id, kind) in de.iter().zip(de_kinds) {
             let a = Actor::new(id, kind, "DE");
             receipts.push(
-                file_draft(
-                    &c_de,
-                    "ca-de",
-                    &ca_de.signer,
-                    &Draft::new(
-                        "participant.registered",
-                        "registry",
-                        "ca-de",
-                        a.registration(),
-                    ),
-                )
-                .await
-                .unwrap(),
+                file_draft(&c_de, "ca-de", &ca_de.signer, &a.registered_by("ca-de"))
+                    .await
+                    .unwrap(),
             );
             others.push(a);
         }
         for (id, kind) in nl.iter().zip(nl_kinds) {
             let a = Actor::new(id, kind, "NL");
             receipts.push(
-                file_draft(
-                    &c_nl,
-                    "ca-nl",
-                    &ca_nl.signer,
-                    &Draft::new(
-                        "participant.registered",
-                        "registry",
-                        "ca-nl",
-                        a.registration(),
-                    ),
-                )
-                .await
-                .unwrap(),
+                file_draft(&c_nl, "ca-nl", &ca_nl.signer, &a.registered_by("ca-nl"))
+                    .await
+                    .unwrap(),
             );
             others.push(a);
         }
@@ -301,18 +220,7 @@ fn scenario() -> Option<Outcome> {
                 let signer = ca_de.signer.clone();
                 tasks.push(tokio::spawn(async move {
                     let a = Actor::new(&format!("carrier-{i}-{k}"), "carrier", "DE");
-                    file_draft(
-                        &ca,
-                        "ca-de",
-                        &signer,
-                        &Draft::new(
-                            "participant.registered",
-                            "registry",
-                            "ca-de",
-                            a.registration(),
-                        ),
-                    )
-                    .await
+                    file_draft(&ca, "ca-de", &signer, &a.registered_by("ca-de")).await
                 }));
             }
         }
