@@ -231,8 +231,13 @@ impl Client {
     }
 
     /// The head of a case as the logged-in participant sees it: `Ok(Some(hex))` for the leaf
-    /// hash of its last entry, `Ok(None)` when the case is unknown (or not visible).
+    /// hash of its last entry, `Ok(None)` when the case is unknown (or not visible). The
+    /// registry's head comes from `GET /api/v1/registry`.
     pub async fn case_head(&self, case: &str) -> Result<Option<String>, ClientError> {
+        if case == wastetrail_basel::REGISTRY_CASE {
+            let v = self.get_json("/api/v1/registry").await?;
+            return Ok(v["head"].as_str().map(str::to_owned));
+        }
         let resp = self
             .get(&format!("/api/v1/cases/{}", path_segment(case)))
             .send()
