@@ -12,6 +12,7 @@
 
 pub mod pg;
 pub mod process;
+pub mod stream;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -33,6 +34,7 @@ use wastetrail_verify::{Effect, LogSource, Registrar, Trust, admit, key_info};
 pub const ORIGIN: &str = "e2e.wastetrail.example/log";
 
 /// A generated log: leaves and their disclosures, the keys that signed them.
+#[derive(Clone)]
 pub struct GeneratedLog {
     /// Leaf bytes in log order.
     pub leaves: Vec<Vec<u8>>,
@@ -50,7 +52,8 @@ pub struct GeneratedLog {
     pub cases: Vec<String>,
 }
 
-struct Builder {
+#[derive(Clone)]
+pub(crate) struct Builder {
     facts: Facts,
     registry: Registry,
     registry_head: Option<Hash>,
@@ -60,7 +63,7 @@ struct Builder {
 }
 
 /// Midnight (UTC) of the generated log's first day: 2026-03-01.
-const DAY0: i64 = 1_772_323_200;
+pub(crate) const DAY0: i64 = 1_772_323_200;
 
 fn day(d: i64) -> String {
     let t = OffsetDateTime::from_unix_timestamp(DAY0 + d * 86_400).unwrap();
@@ -198,76 +201,94 @@ fn movement(d: i64, no: u32, kg: u64) -> Value {
 /// Builds a log of the registry and `cases` cases (at least 7 to hold every statement type),
 /// each statement signed by its participant and admitted by the one admission path.
 pub fn generate(cases: usize) -> GeneratedLog {
-    let registrar = ParticipantSigner::from_seed(&[1; 32]);
-    let registry = Registry::bootstrap(
-        "registrar",
-        CountryCode::parse("ZZ").unwrap(),
-        "Registrar",
-        key_info(&registrar.public_key()),
-        OffsetDateTime::UNIX_EPOCH,
-    );
-    let mut keys = HashMap::new();
-    keys.insert("registrar".to_owned(), registrar);
-    let mut b = Builder {
-        facts: Facts::try_builtin().unwrap(),
-        registry,
-        registry_head: None,
-        cases: HashMap::new(),
-        out: GeneratedLog {
-            leaves: Vec::new(),
-            disclosures: Vec::new(),
-            keys,
-            revoked: Vec::new(),
-            log: NoteSigner::from_seed(ORIGIN, &[2; 32]).unwrap(),
-            kinds: BTreeSet::new(),
-            cases: Vec::new(),
-        },
-        clock: DAY0 + 3600,
-    };
-    for (id, c) in [("ca-de", "DE"), ("ca-be", "BE"), ("ca-nl", "NL")] {
-        b.register("registrar", id, "competent_authority", c);
-    }
-    b.register("registrar", "auditor", "auditor", "DE");
-    for (id, kind) in [
-        ("exporter-de", "exporter"),
-        ("generator-de", "generator"),
-        ("carrier-de", "carrier"),
-        ("customs-de", "customs_office"),
-    ] {
-        b.register("ca-de", id, kind, "DE");
-    }
-    for (id, kind) in [
-        ("customs-be-in", "customs_office"),
-        ("customs-be-out", "customs_office"),
-    ] {
-        b.register("ca-be", id, kind, "BE");
-    }
-    for (id, kind) in [
-        ("importer-nl", "importer"),
-        ("disposer-nl", "disposer"),
-        ("carrier-nl", "carrier"),
-        ("customs-nl", "customs_office"),
-    ] {
-        b.register("ca-nl", id, kind, "NL");
-    }
-    // A second key for the exporter, and the first one revoked (key.added, key.revoked).
-    let old = b.out.keys["exporter-de"].clone();
-    let new = ParticipantSigner::from_seed(&seed_of("exporter-de-2"));
-    let added = KeyAdded {
-        participant: "exporter-de".into(),
-        key: key_info(&new.public_key()),
-    };
-    b.file("ca-de", "key.added", REGISTRY_CASE, typed(&added));
-    let revoked = KeyRevoked {
-        participant: "exporter-de".into(),
-        key_id: old.key_id().to_string(),
-        reason: "rotated".into(),
-    };
-    b.file("ca-de", "key.revoked", REGISTRY_CASE, typed(&revoked));
-    b.out.keys.insert("exporter-de".into(), new);
-    b.out.revoked.push(("exporter-de".into(), old));
-
+    let mut b = Builder::registry();
     for i in 0..cases {
+        b.case(i);
+    }
+    b.out
+}
+
+/// Entries of case `i` (by `i % 7`): every case of [`generate`] is one of seven kinds.
+pub(crate) const CASE_ENTRIES: [u64; 7] = [2, 5, 3, 5, 9, 14, 14];
+
+impl Builder {
+    /// The registrar's registry with every participant registered and the exporter's key
+    /// rotated (key.added, key.revoked).
+    pub(crate) fn registry() -> Builder {
+        let registrar = ParticipantSigner::from_seed(&[1; 32]);
+        let registry = Registry::bootstrap(
+            "registrar",
+            CountryCode::parse("ZZ").unwrap(),
+            "Registrar",
+            key_info(&registrar.public_key()),
+            OffsetDateTime::UNIX_EPOCH,
+        );
+        let mut keys = HashMap::new();
+        keys.insert("registrar".to_owned(), registrar);
+        let mut b = Builder {
+            facts: Facts::try_builtin().unwrap(),
+            registry,
+            registry_head: None,
+            cases: HashMap::new(),
+            out: GeneratedLog {
+                leaves: Vec::new(),
+                disclosures: Vec::new(),
+                keys,
+                revoked: Vec::new(),
+                log: NoteSigner::from_seed(ORIGIN, &[2; 32]).unwrap(),
+                kinds: BTreeSet::new(),
+                cases: Vec::new(),
+            },
+            clock: DAY0 + 3600,
+        };
+        for (id, c) in [("ca-de", "DE"), ("ca-be", "BE"), ("ca-nl", "NL")] {
+            b.register("registrar", id, "competent_authority", c);
+        }
+        b.register("registrar", "auditor", "auditor", "DE");
+        for (id, kind) in [
+            ("exporter-de", "exporter"),
+            ("generator-de", "generator"),
+            ("carrier-de", "carrier"),
+            ("customs-de", "customs_office"),
+        ] {
+            b.register("ca-de", id, kind, "DE");
+        }
+        for (id, kind) in [
+            ("customs-be-in", "customs_office"),
+            ("customs-be-out", "customs_office"),
+        ] {
+            b.register("ca-be", id, kind, "BE");
+        }
+        for (id, kind) in [
+            ("importer-nl", "importer"),
+            ("disposer-nl", "disposer"),
+            ("carrier-nl", "carrier"),
+            ("customs-nl", "customs_office"),
+        ] {
+            b.register("ca-nl", id, kind, "NL");
+        }
+        // A second key for the exporter, and the first one revoked (key.added, key.revoked).
+        let old = b.out.keys["exporter-de"].clone();
+        let new = ParticipantSigner::from_seed(&seed_of("exporter-de-2"));
+        let added = KeyAdded {
+            participant: "exporter-de".into(),
+            key: key_info(&new.public_key()),
+        };
+        b.file("ca-de", "key.added", REGISTRY_CASE, typed(&added));
+        let revoked = KeyRevoked {
+            participant: "exporter-de".into(),
+            key_id: old.key_id().to_string(),
+            reason: "rotated".into(),
+        };
+        b.file("ca-de", "key.revoked", REGISTRY_CASE, typed(&revoked));
+        b.out.keys.insert("exporter-de".into(), new);
+        b.out.revoked.push(("exporter-de".into(), old));
+        b
+    }
+
+    /// Files the whole case number `i` (of kind `i % 7`), [`CASE_ENTRIES`] statements.
+    pub(crate) fn case(&mut self, i: usize) {
+        let b = self;
         let case = format!("DE-2026-{:05}", i + 1);
         b.out.cases.push(case.clone());
         let c = case.as_str();
@@ -287,7 +308,7 @@ pub fn generate(cases: usize) -> GeneratedLog {
                     c,
                     json!({"reason": "contract cancelled"}),
                 );
-                continue;
+                return;
             }
             1 => {
                 b.file(
@@ -314,7 +335,7 @@ pub fn generate(cases: usize) -> GeneratedLog {
                     c,
                     json!({"reason": "capacity exhausted"}),
                 );
-                continue;
+                return;
             }
             2 => {
                 b.file(
@@ -329,7 +350,7 @@ pub fn generate(cases: usize) -> GeneratedLog {
                     c,
                     json!({"reason": "route closed"}),
                 );
-                continue;
+                return;
             }
             _ => {}
         }
@@ -354,7 +375,7 @@ pub fn generate(cases: usize) -> GeneratedLog {
                 c,
                 json!({"reason": "permit of the facility suspended"}),
             );
-            continue;
+            return;
         }
         b.file(
             "ca-be",
@@ -383,7 +404,7 @@ pub fn generate(cases: usize) -> GeneratedLog {
                 json!({"shipment_no": 1, "ground": "cannot_be_completed",
                 "informed_on": day(d), "reason": "the facility closed"}),
             );
-            continue;
+            return;
         }
         b.file(
             "carrier-nl",
@@ -422,7 +443,6 @@ pub fn generate(cases: usize) -> GeneratedLog {
             json!({"shipment_no": 1, "completed_on": day(d), "operation": "R4"}),
         );
     }
-    b.out
 }
 
 /// A tiles mirror in memory: path → bytes.

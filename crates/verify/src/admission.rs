@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use wastetrail_basel::body::KeyInfo;
 use wastetrail_basel::{Case, Facts, Filing, Registry, RuleId, StatementType, registry::Key};
 use wastetrail_ledger::merkle::Hash;
-use wastetrail_ledger::statement::{ParticipantPublicKey, SignedStatement};
+use wastetrail_ledger::statement::{ParticipantPublicKey, SignedStatement, Statement};
 
 /// The case id of every registry statement: the registry is one hash chain of its own.
 use wastetrail_basel::REGISTRY_CASE;
@@ -106,6 +106,71 @@ pub fn authenticate(
     signed: &SignedStatement,
     at: OffsetDateTime,
 ) -> Result<(), Refusal> {
+    authenticate_with(registry, signed, at, None)
+}
+
+/// A statement signature verified ahead of the replay (on all cores), with the public key
+/// the registry held for its actor and key id then: [`authenticate_with`] uses the outcome
+/// only when the registry at the statement's turn holds that same key, and verifies again
+/// otherwise, so the answer is the one [`authenticate`] gives.
+#[derive(Clone, Debug)]
+pub(crate) struct Checked {
+    /// The registered key (base64, as the registry holds it) the signature was verified with.
+    public_key: String,
+    /// The outcome: the error's text when it did not verify.
+    result: Result<(), String>,
+}
+
+/// The registered keys of a registry, parsed once: what the checks ahead of the replay verify
+/// signatures with (owned, so that they can run on other threads while the replay goes on).
+#[derive(Clone, Default)]
+pub(crate) struct KeySnapshot {
+    /// Participant id → (key id, registered key as base64, the key parsed).
+    keys: std::collections::HashMap<String, Vec<(String, String, ParticipantPublicKey)>>,
+}
+
+impl KeySnapshot {
+    /// The keys of `registry` (keys that do not parse are left out: the replay refuses them).
+    pub(crate) fn of(registry: &Registry) -> Self {
+        let keys = registry
+            .participants()
+            .map(|p| {
+                let keys = p
+                    .keys
+                    .iter()
+                    .filter_map(|k| {
+                        let pk = ParticipantPublicKey::parse_base64(&k.public_key).ok()?;
+                        Some((k.key_id.clone(), k.public_key.clone(), pk))
+                    })
+                    .collect();
+                (p.id.clone(), keys)
+            })
+            .collect();
+        Self { keys }
+    }
+
+    /// Verifies the signature of `statement` with the key the snapshot holds for its actor and
+    /// key id; `None` when it holds no such key.
+    pub(crate) fn check(&self, statement: &Statement, sig: &[u8; 64]) -> Option<Checked> {
+        let (_, public_key, pk) = self
+            .keys
+            .get(statement.actor())?
+            .iter()
+            .find(|(id, ..)| id == statement.key().as_str())?;
+        Some(Checked {
+            public_key: public_key.clone(),
+            result: pk.verify(statement, sig).map_err(|e| e.to_string()),
+        })
+    }
+}
+
+/// [`authenticate`], reusing `checked` when it was verified with the key the registry holds.
+pub(crate) fn authenticate_with(
+    registry: &Registry,
+    signed: &SignedStatement,
+    at: OffsetDateTime,
+    checked: Option<&Checked>,
+) -> Result<(), Refusal> {
     let st = &signed.statement;
     let actor = registry
         .get(st.actor())
@@ -118,11 +183,18 @@ pub fn authenticate(
             actor: st.actor().to_owned(),
             key: st.key().to_string(),
         })?;
-    let pk = ParticipantPublicKey::parse_base64(&key.public_key)
-        .map_err(|e| Refusal::BadSignature(format!("the registered key is unusable: {e}")))?;
-    signed
-        .verify(&pk)
-        .map_err(|e| Refusal::BadSignature(e.to_string()))?;
+    match checked.filter(|c| c.public_key == key.public_key) {
+        // Verified with this very key before (its parse succeeded then, too).
+        Some(c) => c.result.clone().map_err(Refusal::BadSignature)?,
+        None => {
+            let pk = ParticipantPublicKey::parse_base64(&key.public_key).map_err(|e| {
+                Refusal::BadSignature(format!("the registered key is unusable: {e}"))
+            })?;
+            signed
+                .verify(&pk)
+                .map_err(|e| Refusal::BadSignature(e.to_string()))?;
+        }
+    }
     let issued = st.issued_at().datetime();
     for t in [issued, at] {
         if !key.valid_at(t) {
@@ -203,7 +275,22 @@ pub fn admit(
     facts: &Facts,
     at: OffsetDateTime,
 ) -> Result<Admitted, Refusal> {
-    authenticate(registry, signed, at)?;
+    admit_with(registry, case, head, signed, body, facts, at, None)
+}
+
+/// [`admit`] with a signature verified ahead ([`authenticate_with`]).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn admit_with(
+    registry: &Registry,
+    case: Option<&Case>,
+    head: Option<Hash>,
+    signed: &SignedStatement,
+    body: serde_json::Value,
+    facts: &Facts,
+    at: OffsetDateTime,
+    checked: Option<&Checked>,
+) -> Result<Admitted, Refusal> {
+    authenticate_with(registry, signed, at, checked)?;
     let st = &signed.statement;
     let kind = StatementType::parse(st.kind()).ok_or_else(|| {
         Refusal::Rule(wastetrail_basel::Refusal::new(

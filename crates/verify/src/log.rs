@@ -23,7 +23,10 @@ use wastetrail_ledger::note::NoteVerifier;
 use wastetrail_ledger::statement::ParticipantPublicKey;
 use wastetrail_ledger::tiles::{self, EntryBundleId, TileId};
 
-use crate::replay::{CaseTrail, Finding, Replay};
+use rayon::prelude::*;
+
+use crate::admission::KeySnapshot;
+use crate::replay::{CaseTrail, Finding, Prepared, Replay};
 
 /// Reading a log failed (not a fault of the log: the input is missing or unreadable).
 #[derive(Debug, thiserror::Error)]
@@ -426,50 +429,39 @@ fn check_tree(
     // A mirror holds every entry bundle or none (a public mirror of hash tiles): one that
     // holds the first and lacks another is incomplete, never silently checked less.
     let mut with_entries = None;
-    for id in tiles::entry_bundles_for_size(cp.size) {
-        let bundle = source.entry_bundle(id)?;
-        let expected = *with_entries.get_or_insert(bundle.is_some());
-        if expected != bundle.is_some() {
-            let mut f = fault(
-                "leaf",
-                if expected {
-                    "the entry bundle is missing although the mirror holds the earlier ones"
-                } else {
-                    "the mirror holds this entry bundle but not the first ones"
-                },
-            );
-            f.file = Some(id.path());
-            return Ok(Err(Box::new(f)));
-        }
-        let hashes = match bundle {
-            Some(bytes) => match bundle_hashes(source, id, &bytes, replay, report)? {
-                Ok(h) => h,
-                Err(f) => return Ok(Err(f)),
-            },
+    // Bundle n + 1 is read and prepared (parsed, hashed, disclosures and signatures checked on
+    // all cores) while bundle n is replayed on this thread; its faults and read errors are
+    // kept for its turn, so they come out in the order of a bundle-by-bundle run.
+    let ids = tiles::entry_bundles_for_size(cp.size);
+    let mut ahead: Option<(Ahead, Option<Vec<Prepared>>)> = None;
+    for (n, &id) in ids.iter().enumerate() {
+        let (cur, prepared) = match ahead.take() {
+            Some(a) => a,
             None => {
-                // No leaves (a public mirror): the level-0 tile gives the leaf hashes.
-                let tid = TileId {
-                    level: 0,
-                    index: id.index,
-                    width: id.width,
-                };
-                let Some(t) = source.tile(tid)? else {
-                    let mut f = fault(
-                        "tile",
-                        "neither the entry bundle nor the level-0 tile is there",
-                    );
-                    f.file = Some(tid.path());
-                    return Ok(Err(Box::new(f)));
-                };
-                match tiles::parse_tile(&t, id.width) {
-                    Ok(h) => h,
-                    Err(e) => {
-                        let mut f = fault("tile", e.to_string());
-                        f.file = Some(tid.path());
-                        return Ok(Err(Box::new(f)));
-                    }
-                }
+                let a = Ahead::read(source, id);
+                let keys = replay.registry.as_ref().map(KeySnapshot::of);
+                let p = a.prepare(keys.as_ref());
+                (a, p)
             }
+        };
+        let next = ids.get(n + 1).map(|&next| Ahead::read(source, next));
+        // The keys as this bundle starts: a key the bundle changes is verified again in the
+        // replay (`Prepared` keeps the key it used).
+        let keys = next
+            .as_ref()
+            .and_then(|_| replay.registry.as_ref().map(KeySnapshot::of));
+        let mut next_prepared = None;
+        let step = rayon::in_place_scope(|s| {
+            if let Some(next) = &next {
+                let (keys, out) = (keys.as_ref(), &mut next_prepared);
+                s.spawn(move |_| *out = next.prepare(keys));
+            }
+            bundle_turn(source, cur, prepared, &mut with_entries, replay, report)
+        });
+        ahead = next.map(|a| (a, next_prepared));
+        let hashes = match step? {
+            Ok(h) => h,
+            Err(f) => return Ok(Err(f)),
         };
         if let Err(f) = compare_tile(source, 0, id.index, &hashes, report)? {
             return Ok(Err(f));
@@ -522,11 +514,108 @@ fn push_upper(upper: &mut Vec<Vec<Hash>>, from: usize, h: Hash) {
     }
 }
 
-/// The leaf hashes of one bundle, each leaf replayed with its disclosure.
-fn bundle_hashes(
+/// An entry bundle read ahead of its turn, with its disclosures, or why they could not be
+/// read (reported at its turn only, where a bundle-by-bundle run reads them).
+struct Ahead {
+    id: EntryBundleId,
+    bundle: Result<Option<Vec<u8>>, SourceError>,
+    disclosures: Result<HashMap<u64, Vec<u8>>, SourceError>,
+}
+
+impl Ahead {
+    fn read(source: &dyn LogSource, id: EntryBundleId) -> Ahead {
+        let bundle = source.entry_bundle(id);
+        let disclosures = match &bundle {
+            Ok(Some(_)) => source.disclosures(id).map(|d| d.into_iter().collect()),
+            _ => Ok(HashMap::new()),
+        };
+        Ahead {
+            id,
+            bundle,
+            disclosures,
+        }
+    }
+
+    /// The bundle's entries prepared on all cores, signatures verified with `keys`; `None`
+    /// when the bundle or its disclosures are missing or malformed (its turn reports it).
+    fn prepare(&self, keys: Option<&KeySnapshot>) -> Option<Vec<Prepared>> {
+        let (Ok(Some(bytes)), Ok(disclosures)) = (&self.bundle, &self.disclosures) else {
+            return None;
+        };
+        let entries = tiles::parse_entry_bundle(bytes).ok()?;
+        let entries = entries.get(..usize::from(self.id.width))?;
+        Some(
+            entries
+                .par_iter()
+                .enumerate()
+                .map(|(i, leaf)| {
+                    let index = self.id.index * 256 + i as u64;
+                    Prepared::new(leaf, disclosures.get(&index).map(Vec::as_slice), keys)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The turn of one bundle: its leaf hashes, from its entries replayed in order (or, without
+/// entries, from its level-0 tile). The outer `Result` is the source, the inner one a fault of
+/// the log.
+fn bundle_turn(
     source: &dyn LogSource,
+    cur: Ahead,
+    prepared: Option<Vec<Prepared>>,
+    with_entries: &mut Option<bool>,
+    replay: &mut Replay<'_>,
+    report: &mut Report,
+) -> Result<Result<Vec<Hash>, Box<Fault>>, SourceError> {
+    let id = cur.id;
+    let bundle = cur.bundle?;
+    // A mirror holds every entry bundle or none (a public mirror of hash tiles): one that
+    // holds the first and lacks another is incomplete, never silently checked less.
+    let expected = *with_entries.get_or_insert(bundle.is_some());
+    if expected != bundle.is_some() {
+        let mut f = fault(
+            "leaf",
+            if expected {
+                "the entry bundle is missing although the mirror holds the earlier ones"
+            } else {
+                "the mirror holds this entry bundle but not the first ones"
+            },
+        );
+        f.file = Some(id.path());
+        return Ok(Err(Box::new(f)));
+    }
+    if let Some(bytes) = bundle {
+        return bundle_hashes(id, &bytes, cur.disclosures, prepared, replay, report);
+    }
+    // No leaves (a public mirror): the level-0 tile gives the leaf hashes.
+    let tid = TileId {
+        level: 0,
+        index: id.index,
+        width: id.width,
+    };
+    let Some(t) = source.tile(tid)? else {
+        let mut f = fault(
+            "tile",
+            "neither the entry bundle nor the level-0 tile is there",
+        );
+        f.file = Some(tid.path());
+        return Ok(Err(Box::new(f)));
+    };
+    Ok(tiles::parse_tile(&t, id.width).map_err(|e| {
+        let mut f = fault("tile", e.to_string());
+        f.file = Some(tid.path());
+        Box::new(f)
+    }))
+}
+
+/// The leaf hashes of one bundle, each leaf replayed with its disclosure (`prepared` ahead,
+/// else here).
+fn bundle_hashes(
     id: EntryBundleId,
     bytes: &[u8],
+    disclosures: Result<HashMap<u64, Vec<u8>>, SourceError>,
+    prepared: Option<Vec<Prepared>>,
     replay: &mut Replay<'_>,
     report: &mut Report,
 ) -> Result<Result<Vec<Hash>, Box<Fault>>, SourceError> {
@@ -546,11 +635,30 @@ fn bundle_hashes(
             return Ok(Err(Box::new(f)));
         }
     };
-    let disclosures: HashMap<u64, Vec<u8>> = source.disclosures(id)?.into_iter().collect();
+    let disclosures = disclosures?;
+    let prepared = match prepared {
+        Some(p) => p,
+        None => {
+            let keys = replay.registry.as_ref().map(KeySnapshot::of);
+            entries
+                .iter()
+                .take(usize::from(id.width))
+                .enumerate()
+                .map(|(i, leaf)| {
+                    let index = id.index * 256 + i as u64;
+                    Prepared::new(
+                        leaf,
+                        disclosures.get(&index).map(Vec::as_slice),
+                        keys.as_ref(),
+                    )
+                })
+                .collect()
+        }
+    };
     let mut hashes = Vec::with_capacity(usize::from(id.width));
-    for (i, leaf) in entries.iter().take(usize::from(id.width)).enumerate() {
+    for (i, p) in prepared.into_iter().enumerate() {
         let index = id.index * 256 + i as u64;
-        match replay.entry(index, leaf, disclosures.get(&index).map(Vec::as_slice)) {
+        match replay.apply(index, p) {
             Ok(h) => hashes.push(h),
             Err(mut f) => {
                 if f.check == "leaf" {

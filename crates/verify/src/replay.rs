@@ -17,7 +17,9 @@ use wastetrail_ledger::disclosure::Disclosure;
 use wastetrail_ledger::merkle::{self, Hash};
 use wastetrail_ledger::statement::Leaf;
 
-use crate::admission::{Effect, admit, authenticate, movement_verdict};
+use crate::admission::{
+    Checked, Effect, KeySnapshot, admit_with, authenticate_with, movement_verdict,
+};
 use crate::log::{Fault, Level, Registrar, fault};
 use wastetrail_basel::REGISTRY_CASE;
 
@@ -88,6 +90,57 @@ pub fn is_finding(o: &Obligation) -> bool {
         )
 }
 
+/// What is checked of one entry without the replay's state, so that it can run ahead of the
+/// replay on all cores: the leaf parsed (canonical bytes), its hash, the disclosure parsed
+/// and checked against the commitment (its body), and the signature verified with the key a
+/// registry held before the entry (reused by the replay only if it is still that key).
+pub(crate) struct Prepared {
+    leaf: Result<Leaf, String>,
+    hash: Hash,
+    body: Option<Result<serde_json::Value, String>>,
+    checked: Option<Checked>,
+}
+
+impl Prepared {
+    /// Prepares the entry `bytes` with its `disclosure`, verifying its signature with the key
+    /// `keys` holds (none: the replay verifies it).
+    pub(crate) fn new(
+        bytes: &[u8],
+        disclosure: Option<&[u8]>,
+        keys: Option<&KeySnapshot>,
+    ) -> Prepared {
+        let hash = merkle::leaf_hash(bytes);
+        let leaf = match Leaf::parse(bytes) {
+            Ok(l) => l,
+            Err(e) => {
+                return Prepared {
+                    leaf: Err(e.to_string()),
+                    hash,
+                    body: None,
+                    checked: None,
+                };
+            }
+        };
+        let body = disclosure.map(|d| {
+            let d = Disclosure::parse(d).map_err(|e| e.to_string())?;
+            d.check(leaf.statement.commitment())
+                .map_err(|e| e.to_string())?;
+            Ok(d.body_value())
+        });
+        let checked = match (keys, &body) {
+            // A refused disclosure stops the replay before the signature.
+            (Some(k), None | Some(Ok(_))) => k.check(&leaf.statement, &leaf.sig),
+            _ => None,
+        };
+        Prepared {
+            leaf: Ok(leaf),
+            hash,
+            body,
+            checked,
+        }
+    }
+}
+
 /// Replay state: the registry and each case's head and state.
 pub(crate) struct Replay<'a> {
     facts: &'a Facts,
@@ -145,12 +198,19 @@ impl<'a> Replay<'a> {
         bytes: &[u8],
         disclosure: Option<&[u8]>,
     ) -> Result<Hash, Box<Fault>> {
+        self.apply(index, Prepared::new(bytes, disclosure, None))
+    }
+
+    /// Applies the entry at `index`, prepared by [`Prepared::new`] (possibly ahead of the
+    /// replay, in parallel), in log order; its leaf hash. The faults and their order are
+    /// those of checking the entry from its bytes here.
+    pub(crate) fn apply(&mut self, index: u64, p: Prepared) -> Result<Hash, Box<Fault>> {
         let at_leaf = |mut f: Fault| {
             f.index = Some(index);
             Box::new(f)
         };
-        let leaf = Leaf::parse(bytes).map_err(|e| at_leaf(fault("leaf", e.to_string())))?;
-        let lh = merkle::leaf_hash(bytes);
+        let leaf = p.leaf.map_err(|e| at_leaf(fault("leaf", e)))?;
+        let lh = p.hash;
         let st = &leaf.statement;
         let locate = |mut f: Fault| {
             f.index = Some(index);
@@ -158,17 +218,15 @@ impl<'a> Replay<'a> {
             f.kind = Some(st.kind().to_owned());
             Box::new(f)
         };
-        let body = match disclosure {
-            Some(d) => {
-                let d =
-                    Disclosure::parse(d).map_err(|e| locate(fault("disclosure", e.to_string())))?;
-                d.check(st.commitment())
-                    .map_err(|e| locate(fault("disclosure", e.to_string())))?;
+        let body = match p.body {
+            Some(b) => {
+                let b = b.map_err(|e| locate(fault("disclosure", e)))?;
                 self.disclosures += 1;
-                Some(d.body_value())
+                Some(b)
             }
             None => None,
         };
+        let checked = p.checked.as_ref();
         let is_registry = st.case() == REGISTRY_CASE;
         let head = if is_registry {
             self.registry_head
@@ -199,7 +257,7 @@ impl<'a> Replay<'a> {
                         verdict,
                     });
                 }
-                let admitted = admit(
+                let admitted = admit_with(
                     registry,
                     self.cases.get(st.case()),
                     head,
@@ -207,6 +265,7 @@ impl<'a> Replay<'a> {
                     body,
                     self.facts,
                     at,
+                    checked,
                 )
                 .map_err(|r| {
                     let mut f = locate(fault("admission", r.to_string()));
@@ -232,7 +291,7 @@ impl<'a> Replay<'a> {
                     self.registry = None;
                     Level::Integrity
                 } else {
-                    authenticate(registry, &leaf.signed_statement(), at)
+                    authenticate_with(registry, &leaf.signed_statement(), at, checked)
                         .map_err(|r| locate(fault("signature", r.to_string())))?;
                     self.signatures += 1;
                     if let Some(f) = check_prev(st.prev().copied(), head) {
