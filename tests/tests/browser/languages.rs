@@ -80,6 +80,39 @@ pub async fn french_and_spanish_pages_have_no_english_left(w: Arc<World>) {
         ] {
             check(&b, lang, &path, &phrases).await;
         }
+        // The customs office's border check (a red answer) and shipments, the carrier's and
+        // the disposer's shipments and forms.
+        let unknown = "0".repeat(64);
+        for (who, paths) in [
+            (
+                "customs-de",
+                vec![
+                    "/border".to_owned(),
+                    format!("/border?code={unknown}"),
+                    "/shipments".to_owned(),
+                ],
+            ),
+            (
+                "carrier-de",
+                vec![
+                    "/shipments".to_owned(),
+                    format!("/cases/DE-{year}-0002/file/custody.transferred"),
+                ],
+            ),
+            (
+                "disposer-nl",
+                vec![
+                    "/shipments".to_owned(),
+                    format!("/cases/DE-{year}-0002/file/receipt.confirmed"),
+                ],
+            ),
+        ] {
+            b.sign_out().await;
+            b.sign_in(&w.key(who)).await;
+            for path in paths {
+                check(&b, lang, &path, &phrases).await;
+            }
+        }
         b.close().await;
     }
 }
