@@ -575,3 +575,5 @@ border-crossed-exit = Exit recorded
 border-crossed-entry = Entry recorded
 border-sign-in = Sign in as a customs office to see the shipment and record its exit or entry.
 case-doc-codes = Codes of the movement documents (for the QR code; customs check them at the border)
+border-undocumented = A movement without a consented movement document in this ledger must be stopped and reported to the competent authority: it may be illegal traffic.
+border-already-received = The disposer already confirmed receipt of this shipment on { $date }: a document seen again at a border may be reused. Stop and check.

@@ -575,3 +575,5 @@ border-crossed-exit = Salida registrada
 border-crossed-entry = Entrada registrada
 border-sign-in = Inicie sesión como oficina de aduanas para ver el envío y registrar su salida o entrada.
 case-doc-codes = Códigos de los documentos de movimiento (para el código QR; la aduana los comprueba en la frontera)
+border-undocumented = Un movimiento sin documento de movimiento consentido en este registro debe detenerse y comunicarse a la autoridad competente: puede tratarse de tráfico ilícito.
+border-already-received = El eliminador ya confirmó la recepción de este envío el { $date }: un documento visto de nuevo en una frontera puede estar reutilizado. Deténgalo y compruébelo.

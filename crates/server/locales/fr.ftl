@@ -575,3 +575,5 @@ border-crossed-exit = Sortie enregistrée
 border-crossed-entry = Entrée enregistrée
 border-sign-in = Connectez-vous comme bureau de douane pour voir l'expédition et enregistrer sa sortie ou son entrée.
 case-doc-codes = Codes des documents de mouvement (pour le code QR ; la douane les vérifie à la frontière)
+border-undocumented = Un mouvement sans document de mouvement consenti dans ce registre doit être arrêté et signalé à l'autorité compétente : il peut s'agir d'un trafic illicite.
+border-already-received = L'éliminateur a déjà confirmé la réception de cette expédition le { $date } : un document revu à une frontière est peut-être réutilisé. Arrêtez et vérifiez.

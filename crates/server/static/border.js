@@ -44,5 +44,7 @@ if (button && "BarcodeDetector" in window && navigator.mediaDevices?.getUserMedi
   });
 }
 
-// The answer is read at arm's length: bring it into view.
-document.getElementById("border-answer")?.scrollIntoView({ block: "start" });
+// The answer is read at arm's length: on a phone, bring it into view.
+if (window.matchMedia("(max-width: 48rem)").matches) {
+  document.getElementById("border-answer")?.scrollIntoView({ block: "start" });
+}

@@ -32,6 +32,7 @@ pub struct ShipmentView {
     route: String,
     facts: Vec<(String, String)>,
     actions: Vec<(String, String)>,
+    warning: String,
 }
 
 /// The answer of the check.
@@ -77,13 +78,20 @@ fn line(c: &Ctx, rule: RuleId) -> RuleLine {
     }
 }
 
-/// A red answer without a movement: the code is unreadable, of another log, or unknown.
+/// A red answer without a movement: the code is unreadable, of another log, or unknown. The
+/// rule is Art. 9's (a movement without a consented document may be illegal traffic), in
+/// words that do not yet call it so.
 fn red(c: &Ctx, reason: String) -> Answer {
+    let rule = RuleId::Art901;
     Answer {
         green: false,
         headline: c.t.m("border-red"),
         reason,
-        rules: vec![line(c, RuleId::Art901)],
+        rules: vec![RuleLine {
+            rule: rule.as_str(),
+            citation: rule.citation(),
+            sentence: c.t.m("border-undocumented"),
+        }],
         entry: String::new(),
         shipment: None,
     }
@@ -246,10 +254,16 @@ fn shipment_view(c: &Ctx, w: &World, case_id: &str, no: u32) -> Option<ShipmentV
             )
         })
         .collect();
+    // A document of a shipment already delivered, seen again at a border, may be reused.
+    let warning = s
+        .received_on
+        .map(|r| t.m1("border-already-received", "date", date(r)))
+        .unwrap_or_default();
     Some(ShipmentView {
         case: case.id.clone(),
         route: route(n),
         facts,
         actions,
+        warning,
     })
 }
