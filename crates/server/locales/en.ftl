@@ -577,3 +577,7 @@ border-sign-in = Sign in as a customs office to see the shipment and record its 
 case-doc-codes = Codes of the movement documents (for the QR code; customs check them at the border)
 border-undocumented = A movement without a consented movement document in this ledger must be stopped and reported to the competent authority: it may be illegal traffic.
 border-already-received = The disposer already confirmed receipt of this shipment on { $date }: a document seen again at a border may be reused. Stop and check.
+doc-title = Movement document
+doc-annex = Basel Convention, Annex V B
+doc-check = Check this document against the public ledger: scan the QR code at
+doc-print = Print

@@ -577,3 +577,7 @@ border-sign-in = Inicie sesión como oficina de aduanas para ver el envío y reg
 case-doc-codes = Códigos de los documentos de movimiento (para el código QR; la aduana los comprueba en la frontera)
 border-undocumented = Un movimiento sin documento de movimiento consentido en este registro debe detenerse y comunicarse a la autoridad competente: puede tratarse de tráfico ilícito.
 border-already-received = El eliminador ya confirmó la recepción de este envío el { $date }: un documento visto de nuevo en una frontera puede estar reutilizado. Deténgalo y compruébelo.
+doc-title = Documento de movimiento
+doc-annex = Convenio de Basilea, anexo V B
+doc-check = Compruebe este documento en el registro público: escanee el código QR en
+doc-print = Imprimir

@@ -577,3 +577,7 @@ border-sign-in = Connectez-vous comme bureau de douane pour voir l'expédition e
 case-doc-codes = Codes des documents de mouvement (pour le code QR ; la douane les vérifie à la frontière)
 border-undocumented = Un mouvement sans document de mouvement consenti dans ce registre doit être arrêté et signalé à l'autorité compétente : il peut s'agir d'un trafic illicite.
 border-already-received = L'éliminateur a déjà confirmé la réception de cette expédition le { $date } : un document revu à une frontière est peut-être réutilisé. Arrêtez et vérifiez.
+doc-title = Document de mouvement
+doc-annex = Convention de Bâle, annexe V B
+doc-check = Vérifiez ce document dans le registre public : scannez le code QR sur
+doc-print = Imprimer

@@ -76,6 +76,9 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
                 .text()
                 .await
                 .expect("its text");
+        b.open(&format!("/cases/DE-{year}-0002/document/1")).await;
+        b.wait_text("Movement document").await;
+        shoot(&b, &dir, "movement-document", size).await;
         b.open(&format!("/border?code={code}")).await;
         b.wait_text("In the ledger and consented").await;
         shoot(&b, &dir, "border-green", size).await;

@@ -387,8 +387,23 @@ async fn the_border_check_answers_green_or_red_and_each_party_sees_its_next_step
     let (status, _, _) = page(&app, "exporter-de", "/shipments").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
+    // The printable movement document carries the same code and its QR code, drawn inline.
+    let (status, headers, doc) = page(&app, "exporter-de", "/cases/DE-2026-A/document/1").await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    assert!(doc.contains(&qr) && doc.contains("<svg role=\"img\" class=\"qr-code\""));
+    assert!(!doc.contains("http://") && !doc.contains("https://") && !doc.contains(" style="));
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    let (status, _, _) = page(&app, "exporter-de-2", "/cases/DE-2026-A/document/1").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
     // Every new page with its assets stays within 100 KB.
     for (who, path) in [
+        ("exporter-de", "/cases/DE-2026-A/document/1".to_owned()),
         ("customs-de", format!("/border?code={qr}")),
         ("customs-de", "/border".to_owned()),
         ("customs-de", "/shipments".to_owned()),

@@ -2,6 +2,7 @@
 
 mod border;
 pub mod cases;
+mod document;
 mod due;
 mod file;
 mod home;
@@ -28,6 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/due", web::get().to(due::due))
         .route("/border", web::get().to(border::border))
         .route("/shipments", web::get().to(shipments::shipments))
+        .route(
+            "/cases/{id}/document/{no}",
+            web::get().to(document::document),
+        )
         .route("/registry", web::get().to(registry::registry))
         .route("/registry/file/{type}", web::get().to(file::registry_form))
         .route("/registry/file/{type}", web::post().to(file::post_registry));
