@@ -59,7 +59,7 @@ pub async fn french_and_spanish_pages_have_no_english_left(w: Arc<World>) {
         let b = w.browser(1280, 1000).await;
         // The language comes from Accept-Language too; here the visible switch sets it.
         b.open(&format!("/lang/{lang}?next=/")).await;
-        for path in ["/", "/signin", "/no-such-page"] {
+        for path in ["/", "/signin", "/no-such-page", "/log"] {
             check(&b, lang, path, &phrases).await;
         }
         b.sign_in(&w.key("exporter-de")).await;

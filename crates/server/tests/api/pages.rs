@@ -426,3 +426,17 @@ async fn the_border_check_answers_green_or_red_and_each_party_sees_its_next_step
 fn app_origin(qr: &str) -> String {
     qr.splitn(5, ':').nth(4).unwrap().to_owned()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_log_page_shows_the_checkpoint_and_how_to_verify_it() {
+    let (app, _c) = ready().await;
+    let size = app.tree_size().await;
+    let r = app.get("/log").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&format!("id=\"log-size\">{size}<")), "{html}");
+    assert!(html.contains("wastetrail verify --qr"));
+    assert!(!html.contains("DE-2026-A"));
+    let bytes = weight(&app, "exporter-de", "/log").await;
+    assert!(bytes <= 100_000, "/log: {bytes} bytes");
+}

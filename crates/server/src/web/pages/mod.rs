@@ -6,6 +6,7 @@ mod document;
 mod due;
 mod file;
 mod home;
+mod log;
 mod registry;
 mod shipments;
 
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/due", web::get().to(due::due))
         .route("/border", web::get().to(border::border))
         .route("/shipments", web::get().to(shipments::shipments))
+        .route("/log", web::get().to(log::log))
         .route(
             "/cases/{id}/document/{no}",
             web::get().to(document::document),
