@@ -27,6 +27,8 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         shoot(&b, &dir, "home", size).await;
         b.open("/signin").await;
         shoot(&b, &dir, "signin", size).await;
+        b.open("/log").await;
+        shoot(&b, &dir, "public-log", size).await;
         b.sign_in(&w.key("exporter-de")).await;
         shoot(&b, &dir, "exporter-cases", size).await;
         b.open(&format!("/cases/DE-{year}-0002")).await;
