@@ -59,7 +59,7 @@ pub async fn french_and_spanish_pages_have_no_english_left(w: Arc<World>) {
         let b = w.browser(1280, 1000).await;
         // The language comes from Accept-Language too; here the visible switch sets it.
         b.open(&format!("/lang/{lang}?next=/")).await;
-        for path in ["/", "/signin", "/no-such-page"] {
+        for path in ["/", "/signin", "/no-such-page", "/log"] {
             check(&b, lang, path, &phrases).await;
         }
         b.sign_in(&w.key("exporter-de")).await;
@@ -79,6 +79,39 @@ pub async fn french_and_spanish_pages_have_no_english_left(w: Arc<World>) {
             format!("/cases/DE-{year}-0003/file/consent.granted"),
         ] {
             check(&b, lang, &path, &phrases).await;
+        }
+        // The customs office's border check (a red answer) and shipments, the carrier's and
+        // the disposer's shipments and forms.
+        let unknown = "0".repeat(64);
+        for (who, paths) in [
+            (
+                "customs-de",
+                vec![
+                    "/border".to_owned(),
+                    format!("/border?code={unknown}"),
+                    "/shipments".to_owned(),
+                ],
+            ),
+            (
+                "carrier-de",
+                vec![
+                    "/shipments".to_owned(),
+                    format!("/cases/DE-{year}-0002/file/custody.transferred"),
+                ],
+            ),
+            (
+                "disposer-nl",
+                vec![
+                    "/shipments".to_owned(),
+                    format!("/cases/DE-{year}-0002/file/receipt.confirmed"),
+                ],
+            ),
+        ] {
+            b.sign_out().await;
+            b.sign_in(&w.key(who)).await;
+            for path in paths {
+                check(&b, lang, &path, &phrases).await;
+            }
         }
         b.close().await;
     }

@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod canonical;
+mod custody;
 mod languages;
 mod privacy;
 mod refusal;
@@ -63,6 +64,14 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("the_private_key_never_appears_in_any_request", |w| {
         Box::pin(privacy::the_private_key_never_appears_in_any_request(w))
     }),
+    (
+        "customs_checks_a_movement_at_the_border_and_records_its_exit",
+        |w| Box::pin(custody::customs_checks_a_movement_at_the_border_and_records_its_exit(w)),
+    ),
+    (
+        "a_carrier_and_the_disposer_walk_a_shipment_to_completion",
+        |w| Box::pin(custody::a_carrier_and_the_disposer_walk_a_shipment_to_completion(w)),
+    ),
     ("screenshots_of_the_main_pages", |w| {
         Box::pin(screenshots::screenshots_of_the_main_pages(w))
     }),

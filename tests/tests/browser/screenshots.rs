@@ -27,6 +27,8 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         shoot(&b, &dir, "home", size).await;
         b.open("/signin").await;
         shoot(&b, &dir, "signin", size).await;
+        b.open("/log").await;
+        shoot(&b, &dir, "public-log", size).await;
         b.sign_in(&w.key("exporter-de")).await;
         shoot(&b, &dir, "exporter-cases", size).await;
         b.open(&format!("/cases/DE-{year}-0002")).await;
@@ -65,6 +67,40 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         b.open("/lang/es?next=/cases").await;
         shoot(&b, &dir, "authority-inbox-es", size).await;
         b.open("/lang/en?next=/cases").await;
+        // Customs at the border, carriers and disposers (web part 2).
+        b.sign_out().await;
+        b.sign_in(&w.key("customs-nl")).await;
+        b.open(&format!("/cases/DE-{year}-0002")).await;
+        let code =
+            b.c.find(fantoccini::Locator::Id("qr-1"))
+                .await
+                .expect("the document code")
+                .text()
+                .await
+                .expect("its text");
+        b.open(&format!("/cases/DE-{year}-0002/document/1")).await;
+        b.wait_text("Movement document").await;
+        shoot(&b, &dir, "movement-document", size).await;
+        b.open(&format!("/border?code={code}")).await;
+        b.wait_text("In the ledger and consented").await;
+        shoot(&b, &dir, "border-green", size).await;
+        b.open(&format!("/border?code={}", "0".repeat(64))).await;
+        b.wait_text("ART9-01").await;
+        shoot(&b, &dir, "border-red", size).await;
+        b.open("/shipments").await;
+        shoot(&b, &dir, "customs-shipments", size).await;
+        b.sign_out().await;
+        b.sign_in(&w.key("carrier-de")).await;
+        b.open("/shipments").await;
+        shoot(&b, &dir, "carrier-shipments", size).await;
+        b.open(&format!("/cases/DE-{year}-0002/file/custody.transferred"))
+            .await;
+        shoot(&b, &dir, "custody-form", size).await;
+        b.sign_out().await;
+        b.sign_in(&w.key("disposer-nl")).await;
+        b.open(&format!("/cases/DE-{year}-0002/file/receipt.confirmed"))
+            .await;
+        shoot(&b, &dir, "receipt-form", size).await;
         b.close().await;
     }
 }

@@ -45,6 +45,16 @@ pub const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../static/sign.js"),
     },
     Asset {
+        name: "border.js",
+        content_type: JS,
+        bytes: include_bytes!("../../static/border.js"),
+    },
+    Asset {
+        name: "print.js",
+        content_type: JS,
+        bytes: include_bytes!("../../static/print.js"),
+    },
+    Asset {
         name: "icon.svg",
         content_type: "image/svg+xml",
         bytes: include_bytes!("../../static/icon.svg"),

@@ -102,6 +102,12 @@ pub enum Side {
     Import,
     /// The competent authority of a transit State.
     Transit,
+    /// A customs office of a State concerned.
+    Customs,
+    /// A carrier named in the notification or a movement document.
+    Carrier,
+    /// The disposer named in the notification.
+    Disposer,
 }
 
 /// The sides a participant has in a case.
@@ -124,7 +130,94 @@ pub fn sides(kind: ParticipantKind, id: &str, country: CountryCode, case: &Case)
             out.push(Side::Transit);
         }
     }
+    if kind == ParticipantKind::CustomsOffice && n.states_concerned().contains(&&country) {
+        out.push(Side::Customs);
+    }
+    let named = n.carriers.iter().any(|c| c == id)
+        || case.started().any(|s| {
+            s.document
+                .as_ref()
+                .is_some_and(|d| d.carriers.iter().any(|c| c == id))
+        });
+    if kind == ParticipantKind::Carrier && named {
+        out.push(Side::Carrier);
+    }
+    if n.disposer == id {
+        out.push(Side::Disposer);
+    }
     out
+}
+
+/// The shipments on which a participant may make a filing of `kind` now (custody, border
+/// crossings, receipt, completion), by number. The rules decide in the end; this only offers
+/// the shipments where the step is still to come.
+pub fn open_shipments(
+    kind: StatementType,
+    id: &str,
+    country: CountryCode,
+    case: &Case,
+) -> Vec<u32> {
+    use StatementType as T;
+    use wastetrail_basel::case::Direction;
+    let Some(n) = &case.notification else {
+        return Vec::new();
+    };
+    let crossed = |s: &wastetrail_basel::case::Shipment, d: Direction| {
+        s.crossings
+            .iter()
+            .any(|c| c.office == id && c.direction == d)
+    };
+    let exit_state = n.export.country == country || n.transit.iter().any(|t| t.country == country);
+    let entry_state = n.import.country == country || n.transit.iter().any(|t| t.country == country);
+    case.started()
+        .filter(|s| s.reimport.is_none())
+        .filter(|s| match kind {
+            T::BorderExited => {
+                exit_state && s.received_on.is_none() && !crossed(s, Direction::Exit)
+            }
+            T::BorderEntered => {
+                entry_state && s.received_on.is_none() && !crossed(s, Direction::Entry)
+            }
+            T::CustodyTransferred => {
+                s.received_on.is_none()
+                    && s.holder.as_deref() != Some(id)
+                    && s.holder.is_some()
+                    && s.document
+                        .as_ref()
+                        .is_some_and(|d| d.carriers.iter().any(|c| c == id))
+            }
+            T::ReceiptConfirmed => n.disposer == id && s.received_on.is_none(),
+            T::DisposalCompleted => {
+                n.disposer == id && s.received_on.is_some() && s.completed_on.is_none()
+            }
+            _ => false,
+        })
+        .map(|s| s.shipment_no)
+        .collect()
+}
+
+/// The filings of the chain of custody a participant may make now (each needs a shipment
+/// where the step is still to come).
+pub fn custody_actions(
+    sides: &[Side],
+    id: &str,
+    country: CountryCode,
+    case: &Case,
+) -> Vec<StatementType> {
+    use StatementType as T;
+    let mut kinds = Vec::new();
+    for side in sides {
+        match side {
+            Side::Customs => kinds.extend([T::BorderExited, T::BorderEntered]),
+            Side::Carrier => kinds.push(T::CustodyTransferred),
+            Side::Disposer => kinds.extend([T::ReceiptConfirmed, T::DisposalCompleted]),
+            _ => {}
+        }
+    }
+    kinds
+        .into_iter()
+        .filter(|k| !open_shipments(*k, id, country, case).is_empty())
+        .collect()
 }
 
 /// The filings a participant with these sides may make now (the rules decide in the end; this
@@ -190,6 +283,7 @@ pub fn actions(sides: &[Side], country: CountryCode, case: &Case) -> Vec<Stateme
                     out.push(T::ContractConfirmed);
                 }
             }
+            Side::Customs | Side::Carrier | Side::Disposer => {}
         }
     }
     out.dedup();

@@ -48,6 +48,19 @@ impl User {
         )
     }
 
+    /// Is this participant a customs office?
+    pub fn is_customs(&self) -> bool {
+        self.kind == ParticipantKind::CustomsOffice
+    }
+
+    /// Does this participant carry or receive shipments (a carrier or a disposer)?
+    pub fn handles_shipments(&self) -> bool {
+        matches!(
+            self.kind,
+            ParticipantKind::Carrier | ParticipantKind::Disposer
+        )
+    }
+
     /// May this participant file notifications (an exporter)?
     pub fn notifies(&self) -> bool {
         self.kind == ParticipantKind::Exporter

@@ -24,6 +24,8 @@ pub struct Env<'a> {
     pub case: Option<&'a Case>,
     /// Today, `YYYY-MM-DD`.
     pub today: time::Date,
+    /// The shipment the filing is about, when the page was opened for one (`?shipment=`).
+    pub shipment: Option<u32>,
 }
 
 impl Env<'_> {
@@ -128,6 +130,11 @@ pub fn sections(kind: StatementType, e: &Env) -> Option<Vec<Section>> {
         ]),
         T::ConsentGranted | T::TransitConsented => Some(consent(e)),
         T::MovementStarted => Some(movement(e)),
+        T::CustodyTransferred
+        | T::BorderExited
+        | T::BorderEntered
+        | T::ReceiptConfirmed
+        | T::DisposalCompleted => Some(custody_step(kind, e)),
         T::ParticipantRegistered => Some(registration(e)),
         T::KeyAdded => one(vec![
             e.select("participant", managed(e)).req(),
@@ -230,6 +237,94 @@ fn registration(e: &Env) -> Vec<Section> {
     )]
 }
 
+/// The form of a step of the chain of custody: the shipment (among those where the step is
+/// still to come), its date, and what the step says (who handed over, the quantity received,
+/// the operation carried out).
+fn custody_step(kind: StatementType, e: &Env) -> Vec<Section> {
+    use StatementType as T;
+    let c = e.c;
+    let Some(case) = e.case else {
+        return Vec::new();
+    };
+    let Some(n) = &case.notification else {
+        return Vec::new();
+    };
+    let open = super::case_view::open_shipments(kind, &e.user.id, e.user.country, case);
+    let chosen = e
+        .shipment
+        .filter(|no| open.contains(no))
+        .or_else(|| open.first().copied());
+    let ship = chosen.and_then(|no| case.shipments.get(&no));
+    let doc = ship.and_then(|s| s.document.as_ref());
+    let name = |id: &str| {
+        e.w.registry
+            .get(id)
+            .map_or_else(|| id.to_owned(), |p| format!("{} ({id})", p.name))
+    };
+    let options: Vec<(String, String)> = open
+        .iter()
+        .filter_map(|no| case.shipments.get(no))
+        .map(|s| {
+            let kg = s.document.as_ref().map_or(0, |d| d.quantity_kg);
+            let started = s.started_on().map(date).unwrap_or_default();
+            (
+                s.shipment_no.to_string(),
+                format!(
+                    "{} — {} — {started}",
+                    c.t.m1("shipment-n", "n", s.shipment_no),
+                    c.t.m1("kg", "n", kg)
+                ),
+            )
+        })
+        .collect();
+    let today = date(e.today);
+    let mut fields = vec![
+        e.f("shipment_no", Input::Select(options))
+            .req()
+            .val(chosen.map(|no| no.to_string()).unwrap_or_default()),
+    ];
+    match kind {
+        T::CustodyTransferred => {
+            let mut holders: Vec<(String, String)> = open
+                .iter()
+                .filter_map(|no| case.shipments.get(no))
+                .filter_map(|s| s.holder.clone())
+                .map(|h| (h.clone(), name(&h)))
+                .collect();
+            holders.sort();
+            holders.dedup();
+            fields.push(
+                e.f("from", Input::Select(holders))
+                    .req()
+                    .val(ship.and_then(|s| s.holder.clone()).unwrap_or_default()),
+            );
+            fields.push(e.f("on", Input::Date).req().val(today));
+        }
+        T::BorderExited | T::BorderEntered => {
+            fields.push(e.f("on", Input::Date).req().val(today));
+        }
+        T::ReceiptConfirmed => {
+            fields.push(e.f("received_on", Input::Date).req().val(today));
+            fields.push(
+                e.f("quantity_kg", Input::Number)
+                    .req()
+                    .val(doc.map(|d| d.quantity_kg.to_string()).unwrap_or_default())
+                    .hint(c.t.m("hint-received-kg")),
+            );
+        }
+        T::DisposalCompleted => {
+            fields.push(e.f("completed_on", Input::Date).req().val(today));
+            fields.push(
+                e.f("operation", Input::Select(operations(c)))
+                    .req()
+                    .val(n.operation.as_str()),
+            );
+        }
+        _ => {}
+    }
+    vec![Section::new(String::new(), fields)]
+}
+
 /// Completes a body with what the form does not ask: the key id of a public key
 /// (docs/ledger-format.md §2) and the participant and key id of a key to revoke.
 pub fn derive(kind: StatementType, form_key: &str, body: &mut serde_json::Value) {
@@ -242,6 +337,12 @@ pub fn derive(kind: StatementType, form_key: &str, body: &mut serde_json::Value)
     {
         let id = format!("ed25519:{}", hex::encode(&sha2::Sha256::digest(&raw)[..8]));
         key.insert("key_id".into(), serde_json::Value::String(id));
+    }
+    // A shipment chosen from a list is sent as its number.
+    if let Some(no) = body.get_mut("shipment_no")
+        && let Some(n) = no.as_str().and_then(|s| s.trim().parse::<u64>().ok())
+    {
+        *no = serde_json::Value::Number(n.into());
     }
     if kind == StatementType::KeyRevoked
         && let Some((participant, key_id)) = form_key.split_once('|')
@@ -663,6 +764,8 @@ pub fn rule_fields(rule: RuleId) -> &'static [&'static str] {
         R::Pic02 => &["importer", "disposer"],
         R::Pic03 => &["transit.0.authority"],
         R::Reg01 => &["kind", "country", "id"],
+        R::Pic13 => &["from", "shipment_no"],
+        R::Pic14 | R::Pic17 => &["shipment_no"],
         R::Reg02 => &["participant", "_key", "key.public_key"],
         _ => &[],
     }
@@ -747,13 +850,7 @@ mod tests {
                 let e_kind = kind;
                 let has_form = !matches!(
                     e_kind,
-                    StatementType::CustodyTransferred
-                        | StatementType::BorderExited
-                        | StatementType::BorderEntered
-                        | StatementType::ReceiptConfirmed
-                        | StatementType::DisposalCompleted
-                        | StatementType::ReimportRequired
-                        | StatementType::ConsentWithdrawn
+                    StatementType::ReimportRequired | StatementType::ConsentWithdrawn
                 );
                 if has_form {
                     assert!(t.has(&format!("do-{key}")), "{lang:?}: do-{key}");

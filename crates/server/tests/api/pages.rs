@@ -318,3 +318,125 @@ async fn a_login_may_name_only_the_key() {
     let r = app.post_login(&body).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_border_check_answers_green_or_red_and_each_party_sees_its_next_step() {
+    let (mut app, c) = ready().await;
+    let v = app
+        .ok(&c.exporter, "movement.started", "DE-2026-A", c.movement(1))
+        .await;
+    let leaf = v["leaf_hash"].as_str().unwrap().to_owned();
+    let case: Value = app
+        .get_as("exporter-de", "/api/v1/cases/DE-2026-A")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let qr = case["verdicts"][0]["qr"].as_str().unwrap().to_owned();
+    assert!(qr.starts_with("wt1:"), "{qr}");
+
+    // Green, by the QR payload or the leaf hash; the customs office of export may record the
+    // exit, and sees the shipment.
+    for code in [qr.as_str(), leaf.as_str()] {
+        let (status, _, html) = page(&app, "customs-de", &format!("/border?code={code}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("border-answer green"), "{html}");
+        assert!(html.contains("In the ledger and consented"));
+        assert!(html.contains("/cases/DE-2026-A/file/border.exited?shipment=1"));
+        assert!(!html.contains("file/border.entered"));
+    }
+    // Anonymous: the same answer, nothing of the case.
+    let html = app
+        .get(&format!("/border?code={leaf}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("border-answer green"));
+    assert!(!html.contains("DE-2026-A") && !html.contains("A1181"));
+    // Red: unknown, unreadable, another log; each with the rule and its citation.
+    let zero = "0".repeat(64);
+    let other = qr.replace(&app_origin(&qr), "elsewhere.example/log");
+    for code in [zero.as_str(), "hello", other.as_str()] {
+        let (_, _, html) = page(&app, "customs-de", &format!("/border?code={code}")).await;
+        assert!(html.contains("border-answer red"), "{code}: {html}");
+        assert!(html.contains("ART9-01") && html.contains("Basel Art. 9(1)-(3)"));
+    }
+
+    // The exit form, pre-set to the shipment.
+    let (status, _, form) = page(
+        &app,
+        "customs-de",
+        "/cases/DE-2026-A/file/border.exited?shipment=1",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert!(form.contains("name=\"shipment_no\"") && form.contains("name=\"on\""));
+    // Nobody else may record it.
+    let (status, _, _) = page(&app, "carrier-de", "/cases/DE-2026-A/file/border.exited").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Carriers and the disposer see their shipment and their next step.
+    let (_, _, carrier) = page(&app, "carrier-de", "/shipments").await;
+    assert!(
+        carrier.contains("DE-2026-A") && carrier.contains("Take custody"),
+        "{carrier}"
+    );
+    let (_, _, disposer) = page(&app, "disposer-nl", "/shipments").await;
+    assert!(disposer.contains("Confirm receipt"), "{disposer}");
+    let (status, _, _) = page(&app, "exporter-de", "/shipments").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The printable movement document carries the same code and its QR code, drawn inline.
+    let (status, headers, doc) = page(&app, "exporter-de", "/cases/DE-2026-A/document/1").await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    assert!(doc.contains(&qr) && doc.contains("<svg role=\"img\" class=\"qr-code\""));
+    assert!(!doc.contains("http://") && !doc.contains("https://") && !doc.contains(" style="));
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    let (status, _, _) = page(&app, "exporter-de-2", "/cases/DE-2026-A/document/1").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Every new page with its assets stays within 100 KB.
+    for (who, path) in [
+        ("exporter-de", "/cases/DE-2026-A/document/1".to_owned()),
+        ("customs-de", format!("/border?code={qr}")),
+        ("customs-de", "/border".to_owned()),
+        ("customs-de", "/shipments".to_owned()),
+        ("carrier-de", "/shipments".to_owned()),
+        (
+            "carrier-de",
+            "/cases/DE-2026-A/file/custody.transferred".to_owned(),
+        ),
+        (
+            "disposer-nl",
+            "/cases/DE-2026-A/file/receipt.confirmed".to_owned(),
+        ),
+    ] {
+        let bytes = weight(&app, who, &path).await;
+        assert!(bytes <= 100_000, "{path} as {who}: {bytes} bytes");
+    }
+}
+
+/// The origin part of a QR payload (after the fourth colon).
+fn app_origin(qr: &str) -> String {
+    qr.splitn(5, ':').nth(4).unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_log_page_shows_the_checkpoint_and_how_to_verify_it() {
+    let (app, _c) = ready().await;
+    let size = app.tree_size().await;
+    let r = app.get("/log").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&format!("id=\"log-size\">{size}<")), "{html}");
+    assert!(html.contains("wastetrail verify --qr"));
+    assert!(!html.contains("DE-2026-A"));
+    let bytes = weight(&app, "exporter-de", "/log").await;
+    assert!(bytes <= 100_000, "/log: {bytes} bytes");
+}

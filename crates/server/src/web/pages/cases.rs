@@ -201,6 +201,7 @@ pub struct ShipmentRow {
     completed: String,
     index: String,
     irregular: bool,
+    qr: String,
 }
 
 /// A due date, in words.
@@ -295,7 +296,9 @@ pub fn visible<'w>(w: &'w World, u: &User, id: &str) -> Result<&'w CaseState, We
 /// The filings the user may make in the case now.
 pub fn user_actions(u: &User, case: &Case) -> Vec<StatementType> {
     let sides = case_view::sides(u.kind, &u.id, u.country, case);
-    case_view::actions(&sides, u.country, case)
+    let mut out = case_view::actions(&sides, u.country, case);
+    out.extend(case_view::custody_actions(&sides, &u.id, u.country, case));
+    out
 }
 
 async fn show_inner(ctx: &Ctx, state: &AppState, id: &str, filed: Option<u64>) -> WebResult {
@@ -336,7 +339,7 @@ async fn show_inner(ctx: &Ctx, state: &AppState, id: &str, filed: Option<u64>) -
             .map(|a| allowance_view(ctx, a))
             .collect(),
         answers: answers(ctx, &w, case),
-        shipments: shipments(&w, cs),
+        shipments: shipments(&w, cs, &ctx.origin),
         due: wastetrail_basel::obligations(case, &state.facts, now)
             .iter()
             .map(|o| DueRow {
@@ -466,16 +469,30 @@ fn answers(c: &Ctx, w: &World, case: &Case) -> Vec<AnswerRow> {
     out
 }
 
-fn shipments(w: &World, cs: &CaseState) -> Vec<ShipmentRow> {
+/// The shipments of a case, each with the QR payload of its movement document
+/// (docs/ledger-format.md §8a) against the current tree size.
+fn shipments(w: &World, cs: &CaseState, origin: &str) -> Vec<ShipmentRow> {
     cs.case
         .shipments
         .values()
         .map(|s| {
-            let index = w
+            let movement = w
                 .movements
-                .values()
-                .find(|m| m.case == cs.case.id && m.shipment_no == s.shipment_no)
-                .map(|m| m.index.to_string())
+                .iter()
+                .find(|(_, m)| m.case == cs.case.id && m.shipment_no == s.shipment_no);
+            let index = movement
+                .map(|(_, m)| m.index.to_string())
+                .unwrap_or_default();
+            let qr = movement
+                .map(|(h, m)| {
+                    wastetrail_ledger::qr::MovementRef {
+                        origin: origin.to_owned(),
+                        index: m.index,
+                        size: w.size,
+                        leaf_hash: *h,
+                    }
+                    .to_string()
+                })
                 .unwrap_or_default();
             ShipmentRow {
                 no: s.shipment_no,
@@ -494,6 +511,7 @@ fn shipments(w: &World, cs: &CaseState) -> Vec<ShipmentRow> {
                 completed: s.completed_on.map(date).unwrap_or_default(),
                 index,
                 irregular: !s.irregularities.is_empty(),
+                qr,
             }
         })
         .collect()

@@ -107,15 +107,22 @@ pub async fn post_registry(
     respond(&ctx, r)
 }
 
+/// Query of a filing page: the shipment it is about (steps of the chain of custody).
+#[derive(serde::Deserialize)]
+pub struct ActionQuery {
+    shipment: Option<u32>,
+}
+
 /// `GET /cases/{id}/file/{type}`.
 pub async fn action(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
+    q: web::Query<ActionQuery>,
 ) -> HttpResponse {
     let (id, kind) = path.into_inner();
     let r = match StatementType::parse(&kind) {
-        Some(k) => flow(&ctx, &state, k, Some(&id), None).await,
+        Some(k) => flow_for(&ctx, &state, k, Some(&id), None, q.shipment).await,
         None => Err(WebError::NotFound),
     };
     respond(&ctx, r)
@@ -166,6 +173,17 @@ async fn flow(
     case_id: Option<&str>,
     form: Option<FormData>,
 ) -> WebResult {
+    flow_for(ctx, state, kind, case_id, form, None).await
+}
+
+async fn flow_for(
+    ctx: &Ctx,
+    state: &AppState,
+    kind: StatementType,
+    case_id: Option<&str>,
+    form: Option<FormData>,
+    shipment: Option<u32>,
+) -> WebResult {
     let u = ctx.user.as_ref().ok_or(WebError::SignIn)?;
     let w = state.view().await?;
     may_file(u, kind, &w, case_id)?;
@@ -177,6 +195,7 @@ async fn flow(
         user: u,
         case,
         today: now.date(),
+        shipment,
     };
     let mut sections = filings::sections(kind, &env).ok_or(WebError::NotFound)?;
     let (action, cancel) = match case_id {

@@ -1,10 +1,14 @@
 //! The page handlers, one module per area.
 
+mod border;
 pub mod cases;
+mod document;
 mod due;
 mod file;
 mod home;
+mod log;
 mod registry;
+mod shipments;
 
 use actix_web::web;
 
@@ -24,6 +28,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/cases/{id}/file/{type}", web::get().to(file::action))
         .route("/cases/{id}/file/{type}", web::post().to(file::post_action))
         .route("/due", web::get().to(due::due))
+        .route("/border", web::get().to(border::border))
+        .route("/shipments", web::get().to(shipments::shipments))
+        .route("/log", web::get().to(log::log))
+        .route(
+            "/cases/{id}/document/{no}",
+            web::get().to(document::document),
+        )
         .route("/registry", web::get().to(registry::registry))
         .route("/registry/file/{type}", web::get().to(file::registry_form))
         .route("/registry/file/{type}", web::post().to(file::post_registry));
