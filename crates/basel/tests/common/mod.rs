@@ -86,7 +86,10 @@ pub fn facts() -> Facts {
             "note": null
         }]
     });
-    Facts::builtin().with_overrides(&overrides).unwrap()
+    Facts::builtin()
+        .unwrap()
+        .with_overrides(&overrides)
+        .unwrap()
 }
 
 pub const COUNTRIES: [&str; 11] = [
