@@ -4,13 +4,33 @@ use time::Date;
 
 use super::apply::*;
 use super::dates::*;
+use crate::ParticipantKind;
 use crate::body::{
     Consent, ContractConfirmed, Notification, NotificationKind, Reasoned, StatementType,
 };
 use crate::case::{AnswerStatus, Case, Phase};
 use crate::facts::CountryCode;
 use crate::json::fmt_date;
+use crate::registry::Participant;
 use crate::verdict::{Refusal, RuleId};
+
+/// A participant that is not a competent authority at all (an importer, a disposer, ...) is
+/// refused as such, with the State of import's authority named (Art. 6(2)): the sentence about
+/// transit States is for authorities only.
+fn not_an_authority(actor: &Participant, n: &Notification, what: &str) -> Result<(), Refusal> {
+    if actor.kind == ParticipantKind::CompetentAuthority {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        RuleId::Pic04,
+        format!(
+            "{} is a {}, not a competent authority: only the competent authority of {} (State of import) {what} to the import.",
+            actor.id,
+            actor.kind,
+            n.import.country.as_str()
+        ),
+    ))
+}
 
 pub(super) fn grant(
     case: &Case,
@@ -108,6 +128,7 @@ pub(super) fn consent_granted(cx: &Ctx<'_>, next: &mut Case, c: Consent) -> Resu
         case, actor, day, ..
     } = *cx;
     let n = notification_of(case, StatementType::ConsentGranted)?;
+    not_an_authority(actor, n, "grants consent")?;
     if !is_ca_of(actor, &n.import.country) {
         let rule = if n.transit.iter().any(|t| is_ca_of(actor, &t.country)) {
             RuleId::Pic06
@@ -161,6 +182,7 @@ pub(super) fn consent_denied(cx: &Ctx<'_>, next: &mut Case, r: Reasoned) -> Resu
         case, actor, day, ..
     } = *cx;
     let n = notification_of(case, StatementType::ConsentDenied)?;
+    not_an_authority(actor, n, "denies consent")?;
     if !is_ca_of(actor, &n.import.country) {
         return Err(Refusal::new(
             RuleId::Pic04,

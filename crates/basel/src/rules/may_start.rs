@@ -101,7 +101,7 @@ pub(super) fn evaluate(
     pic(case, n, facts, on, &mut reasons);
 
     // 4. Per-shipment checks.
-    per_shipment(case, n, shipment_no, on, doc, &mut reasons);
+    per_shipment(case, n, shipment_no, on, doc, facts, &mut reasons);
 
     Verdict::from_reasons(&case.id, shipment_no, on, reasons)
 }

@@ -6,7 +6,7 @@ use super::dates::*;
 use super::pic::*;
 use crate::body::{MovementDocument, Notification, NotificationKind};
 use crate::case::Case;
-use crate::facts::CountryCode;
+use crate::facts::{CountryCode, Facts};
 use crate::json::fmt_date;
 use crate::verdict::{Reason, RuleId};
 
@@ -16,6 +16,7 @@ pub(super) fn per_shipment(
     shipment_no: u32,
     on: Date,
     doc: Option<&MovementDocument>,
+    facts: &Facts,
     reasons: &mut Vec<Reason>,
 ) {
     // Period as notified (Annex V A item 10) and the 12-month limit of a general notification.
@@ -75,10 +76,13 @@ pub(super) fn per_shipment(
         if let Some(max) = consent.conditions.max_shipments
             && started >= max
         {
-            reasons.push(Reason::blocks(
-                RuleId::Shp01,
-                format!("The consent of {} allows at most {max} shipment(s); {started} already started.", c.as_str()),
-            ));
+            reasons.push(
+                Reason::blocks(
+                    condition_rule(n),
+                    format!("The consent of {} allows at most {max} shipment(s); {started} already started.", c.as_str()),
+                )
+                .cited(condition_citation(n, CITE_COUNT, CITE_COUNT_GENERAL)),
+            );
         }
     }
 
@@ -114,31 +118,83 @@ pub(super) fn per_shipment(
         if let Some(max) = consent.conditions.max_total_kg
             && after > max
         {
-            reasons.push(Reason::blocks(
-                RuleId::Shp01,
-                format!("The consent of {} allows at most {max} kg in total; this shipment would bring it to {after} kg.", c.as_str()),
-            ));
+            reasons.push(
+                Reason::blocks(
+                    condition_rule(n),
+                    format!("The consent of {} allows at most {max} kg in total; this shipment would bring it to {after} kg.", c.as_str()),
+                )
+                .cited(condition_citation(n, CITE_QUANTITY, CITE_QUANTITY_GENERAL)),
+            );
         }
         if let Some(max) = consent.conditions.max_kg_per_shipment
             && this > max
         {
-            reasons.push(Reason::blocks(
-                RuleId::Pic11,
-                format!("The consent of {} allows at most {max} kg per shipment; this one has {this} kg.", c.as_str()),
-            ));
+            reasons.push(
+                Reason::blocks(
+                    condition_rule(n),
+                    format!("The consent of {} allows at most {max} kg per shipment; this one has {this} kg.", c.as_str()),
+                )
+                .cited(condition_citation(n, CITE_QUANTITY, CITE_QUANTITY_GENERAL)),
+            );
         }
     }
 
     // The movement document against the notification and the consents' conditions.
     if let Some(d) = doc {
-        document_checks(case, n, d, reasons);
+        document_checks(case, n, d, facts, reasons);
     }
 }
+
+/// Consent conditions on the number of shipments: Art. 6(2) (consent with conditions) and
+/// Annex V A item 9 (general or single notification).
+const CITE_COUNT: &str = "Basel Art. 6(2) (conditions of consent); Annex V A item 9";
+/// Consent conditions on quantity: Art. 6(2) and Annex V A item 15 (estimated quantity).
+const CITE_QUANTITY: &str = "Basel Art. 6(2) (conditions of consent); Annex V A item 15";
+/// The rule of a consent's quantity or count condition: PIC-11 (Art. 6(7), conditions of a
+/// consent to a general notification) or PIC-04 (Art. 6(2), consent with conditions).
+fn condition_rule(n: &Notification) -> RuleId {
+    if n.kind == NotificationKind::General {
+        RuleId::Pic11
+    } else {
+        RuleId::Pic04
+    }
+}
+
+/// [`CITE_COUNT`] for a general notification: Art. 6(7) first.
+const CITE_COUNT_GENERAL: &str = "Basel Art. 6(7), 6(2) (conditions of consent); Annex V A item 9";
+/// [`CITE_QUANTITY`] for a general notification: Art. 6(7) first.
+const CITE_QUANTITY_GENERAL: &str =
+    "Basel Art. 6(7), 6(2) (conditions of consent); Annex V A item 15";
+
+/// The citation of a consent condition: `general` for a general notification, else `single`.
+fn condition_citation(
+    n: &Notification,
+    single: &'static str,
+    general: &'static str,
+) -> &'static str {
+    if n.kind == NotificationKind::General {
+        general
+    } else {
+        single
+    }
+}
+
+/// Consent conditions on carriers: Art. 6(2) and Annex V A item 5 (intended carriers).
+const CITE_CARRIER: &str = "Basel Art. 6(2) (conditions of consent); Annex V A item 5";
+/// Consent conditions on the route: Art. 6(2) and Annex V A item 10 (itinerary, points of
+/// entry and exit).
+const CITE_ROUTE: &str = "Basel Art. 6(2) (conditions of consent); Annex V A item 10";
+/// A Party of transit that was never notified: Art. 6(1) (notify every State concerned) and
+/// Annex V A item 7 (expected countries of transit).
+const CITE_NOTIFY_TRANSIT: &str = "Basel Art. 6(1); Annex V A item 7";
+/// A non-Party of transit that was never notified: Art. 7 with Art. 6(1).
+const CITE_NOTIFY_NON_PARTY: &str = "Basel Art. 7; Art. 6(1); Annex V A item 7";
 
 pub(super) fn document_checks(
     case: &Case,
     n: &Notification,
     d: &MovementDocument,
+    facts: &Facts,
     reasons: &mut Vec<Reason>,
 ) {
     let general = n.kind == NotificationKind::General;
@@ -148,9 +204,12 @@ pub(super) fn document_checks(
         RuleId::Shp02
     };
     let mut fails: Vec<Reason> = Vec::new();
-    let mut fail = |rule: RuleId, msg: String| fails.push(Reason::blocks(rule, msg));
+    let fail = |fails: &mut Vec<Reason>, rule: RuleId, msg: String| {
+        fails.push(Reason::blocks(rule, msg));
+    };
     if d.exporter != n.exporter {
         fail(
+            &mut fails,
             RuleId::Shp02,
             format!(
                 "The movement document names exporter {}, the notification {}.",
@@ -160,6 +219,7 @@ pub(super) fn document_checks(
     }
     if d.disposer != n.disposer || d.site != n.facility.site {
         fail(
+            &mut fails,
             same_rule,
             format!(
                 "The movement document names disposer {} at {}, the notification {} at {}.",
@@ -169,6 +229,7 @@ pub(super) fn document_checks(
     }
     if d.exit_office != n.export.customs_office {
         fail(
+            &mut fails,
             same_rule,
             format!(
                 "The customs office of exit {} is not the notified {}.",
@@ -178,6 +239,7 @@ pub(super) fn document_checks(
     }
     if d.entry_office != n.import.customs_office {
         fail(
+            &mut fails,
             same_rule,
             format!(
                 "The customs office of entry {} is not the notified {}.",
@@ -186,10 +248,38 @@ pub(super) fn document_checks(
         );
     }
     let notified_transit: Vec<CountryCode> = n.transit.iter().map(|t| t.country).collect();
-    if d.transit != notified_transit {
+    let concerned = n.states_concerned();
+    let unnotified: Vec<&CountryCode> = d
+        .transit
+        .iter()
+        .filter(|c| !concerned.contains(c))
+        .collect();
+    for c in &unnotified {
+        let (rule, cite, how) = if facts.basel_party(c, d.started_on).is_true() {
+            (RuleId::Pic01, CITE_NOTIFY_TRANSIT, "a Party")
+        } else {
+            (
+                RuleId::Pic03,
+                CITE_NOTIFY_NON_PARTY,
+                "not known to be a Party",
+            )
+        };
+        fails.push(
+            Reason::blocks(
+                rule,
+                format!(
+                    "The route passes through {}, a State of transit ({how}) that was never notified: every State concerned must be notified before the movement.",
+                    c.as_str()
+                ),
+            )
+            .cited(cite),
+        );
+    }
+    if unnotified.is_empty() && d.transit != notified_transit {
         let a: Vec<&str> = d.transit.iter().map(CountryCode::as_str).collect();
         let b: Vec<&str> = notified_transit.iter().map(CountryCode::as_str).collect();
         fail(
+            &mut fails,
             same_rule,
             format!(
                 "The route through [{}] is not the notified route through [{}].",
@@ -204,24 +294,32 @@ pub(super) fn document_checks(
     nc.sort();
     if dc != nc {
         fail(
+            &mut fails,
             same_rule,
             "The waste codes of the movement document differ from the notified ones.".to_owned(),
         );
     }
     if !n.carriers.is_empty() {
         for c in d.carriers.iter().filter(|c| !n.carriers.contains(c)) {
-            fail(RuleId::Shp02, format!("Carrier {c} was not notified."));
+            fail(
+                &mut fails,
+                RuleId::Shp02,
+                format!("Carrier {c} was not notified."),
+            );
         }
     }
     for (country, consent) in consents(case) {
         if let Some(allowed) = &consent.conditions.carriers {
             for c in d.carriers.iter().filter(|c| !allowed.contains(c)) {
-                fail(
-                    RuleId::Pic04,
-                    format!(
-                        "The consent of {} does not allow carrier {c}.",
-                        country.as_str()
-                    ),
+                fails.push(
+                    Reason::blocks(
+                        RuleId::Pic04,
+                        format!(
+                            "The consent of {} does not allow carrier {c}.",
+                            country.as_str()
+                        ),
+                    )
+                    .cited(CITE_CARRIER),
                 );
             }
         }
@@ -235,12 +333,15 @@ pub(super) fn document_checks(
                 )
                 .collect();
             for o in offices.iter().filter(|o| !route.contains(o)) {
-                fail(
-                    RuleId::Pic04,
-                    format!(
-                        "The consent of {} requires the route to pass customs office {o}.",
-                        country.as_str()
-                    ),
+                fails.push(
+                    Reason::blocks(
+                        RuleId::Pic04,
+                        format!(
+                            "The consent of {} requires the route to pass customs office {o}.",
+                            country.as_str()
+                        ),
+                    )
+                    .cited(CITE_ROUTE),
                 );
             }
         }
