@@ -294,6 +294,12 @@ impl Reason {
         self.unknown_fact = true;
         self
     }
+    /// Cites the provision of the specific condition checked, instead of the rule's general
+    /// citation (e.g. a consent's quantity cap: Art. 6(2) and Annex V A item 15).
+    pub(crate) fn cited(mut self, citation: &'static str) -> Self {
+        self.citation = citation;
+        self
+    }
 }
 
 impl fmt::Display for Reason {
@@ -360,7 +366,15 @@ impl Verdict {
             Decision::Blocked => reasons.iter().find(|r| r.outcome == Outcome::Blocks),
             Decision::MayStart => None,
         };
+        let not_controlled =
+            !reasons.is_empty() && reasons.iter().all(|r| r.rule_id == RuleId::Cls01);
         let (rule_id, message) = match (decision, decisive) {
+            (Decision::MayStart, _) if not_controlled => (
+                RuleId::Cls01,
+                format!(
+                    "Shipment {shipment_no} of case {case} may start on {on}: the wastes are not subject to the Basel PIC procedure."
+                ),
+            ),
             (Decision::MayStart, _) | (_, None) => (
                 RuleId::Pic05,
                 format!(

@@ -644,7 +644,7 @@ fn with_the_builtin_data_hazardous_e_waste_from_germany_to_nigeria_is_prohibited
  {
     let mut r = Run::new(notification("DE", &[], "NG"));
     r.reg = registry_with(&["DE", "NG"]);
-    r.facts = wastetrail_basel::Facts::builtin();
+    r.facts = wastetrail_basel::Facts::builtin().unwrap();
     r.ready();
     let v = r.may_start(1);
     assert_eq!(v.decision, Decision::Prohibited, "{v}");
@@ -655,7 +655,7 @@ fn with_the_builtin_data_hazardous_e_waste_from_germany_to_nigeria_is_prohibited
 fn with_the_builtin_data_e_waste_from_germany_to_the_netherlands_may_start_once_consented() {
     let mut r = Run::new(notification("DE", &[], "NL"));
     r.reg = registry_with(&["DE", "NL"]);
-    r.facts = wastetrail_basel::Facts::builtin();
+    r.facts = wastetrail_basel::Facts::builtin().unwrap();
     r.ready();
     let v = r.may_start(1);
     assert_eq!(v.decision, Decision::MayStart, "{v}");
@@ -674,7 +674,7 @@ fn with_the_builtin_data_an_export_to_the_united_states_needs_an_art_11_agreemen
     n["waste"]["codes"] = json!(["Y49"]);
     let mut r = Run::new(n);
     r.reg = registry_with(&["MX", "US"]);
-    r.facts = wastetrail_basel::Facts::builtin();
+    r.facts = wastetrail_basel::Facts::builtin().unwrap();
     r.ready();
     let v = r.may_start(1);
     // Mexico and the United States take part in the OECD Decision (an Art. 11 arrangement for
@@ -690,7 +690,7 @@ fn with_the_builtin_data_an_export_to_the_united_states_needs_an_art_11_agreemen
     n["operation"] = json!("D1");
     let mut r = Run::new(n);
     r.reg = registry_with(&["MX", "US"]);
-    r.facts = wastetrail_basel::Facts::builtin();
+    r.facts = wastetrail_basel::Facts::builtin().unwrap();
     r.ready();
     let v = r.may_start(1);
     assert_eq!(v.decision, Decision::Prohibited, "{v}");

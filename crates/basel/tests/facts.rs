@@ -127,8 +127,8 @@ fn every_answer_on_sample_dates_is_either_unknown_or_sourced() {
 
 #[test]
 fn builtin_is_cached_and_cheap_to_clone() {
-    let a = Facts::builtin();
-    let b = Facts::builtin();
+    let a = Facts::builtin().unwrap();
+    let b = Facts::builtin().unwrap();
     assert_eq!(a.data_version(), b.data_version());
     assert!(
         a.data_version()

@@ -413,6 +413,34 @@ const ROWS: &[Row] = &[
         },
     },
     Row {
+        name: "a route through a State of transit that was never notified is refused as a failure to notify",
+        rule: RuleId::Pic01,
+        expect: Expect::Refuses,
+        run: || {
+            let mut r = Run::new(notification("XA", &[], "XC"));
+            r.ready();
+            let mut doc = movement(&r.n, 1, 1000, &r.today());
+            doc["transit"] = json!(["XB"]);
+            let exp = r.exporter();
+            filed_unit(r.file("movement.started", &exp, doc))
+        },
+    },
+    Row {
+        name: "a private importer's consent is refused as not the competent authority",
+        rule: RuleId::Pic04,
+        expect: Expect::Refuses,
+        run: || {
+            let mut r = Run::new(notification("XA", &[], "XC"));
+            r.transmitted();
+            let importer = r.n["importer"].as_str().unwrap().to_owned();
+            filed_unit(r.file(
+                "consent.granted",
+                &importer,
+                consent("2026-03-01", "2026-12-31"),
+            ))
+        },
+    },
+    Row {
         name: "a general notification over 12 months is accepted",
         rule: RuleId::Pic12,
         expect: Expect::Accepts,

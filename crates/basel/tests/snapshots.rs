@@ -197,3 +197,43 @@ fn the_obligations_after_a_reimport_duty_and_illegal_traffic() {
           }
         ]"#]].assert_eq(&serde_json::to_string_pretty(&obligations).unwrap());
 }
+
+#[test]
+fn a_non_controlled_shipment_is_decided_by_classification_not_by_pic() {
+    let mut n = notification("XA", &[], "XC");
+    n["waste"]["codes"] = json!(["B1010"]);
+    let mut r = Run::new(n);
+    r.transmitted();
+    let v = r.may_start(1);
+    expect![[r#"
+        Shipment 1 of case XA-2026-0001 may start on 2026-03-02: the wastes are not subject to the Basel PIC procedure. (Basel Art. 1(1)-(2); Annexes I, II, VIII, IX)
+          [ok] CLS-01 (Basel Art. 1(1)-(2); Annexes I, II, VIII, IX): On 2026-03-02 the code B1010 classifies the shipment as Annex IX wastes only, not subject to the Basel PIC procedure."#]].assert_eq(&v.to_string());
+}
+
+#[test]
+fn consent_conditions_cite_art_6_2_and_the_annex_v_a_item() {
+    let mut r = Run::new(notification("XA", &[], "XC"));
+    r.transmitted();
+    let ca = r.import_ca();
+    let reference = r.n["contract"]["reference"].clone();
+    r.ok(
+        "consent.granted",
+        &ca,
+        json!({ "valid_from": "2026-03-01", "valid_until": "2026-12-31",
+                "conditions": { "carriers": ["nobody"], "max_total_kg": 100 } }),
+    );
+    r.ok("contract.confirmed", &ca, json!({ "reference": reference }));
+    let doc = movement(&r.n, 1, 1000, &r.today());
+    let exp = r.exporter();
+    let refusal = r.file("movement.started", &exp, doc).unwrap_err();
+    let v = r.may_start(1);
+    let failed: Vec<String> = v
+        .reasons
+        .iter()
+        .filter(|x| x.outcome != wastetrail_basel::Outcome::Met)
+        .map(ToString::to_string)
+        .collect();
+    expect![[r#"
+        Refused under PIC-04 (Basel Art. 6(2) (conditions of consent); Annex V A item 15): The consent of XC allows at most 100 kg in total; this shipment would bring it to 1000 kg.
+        PIC-04 (Basel Art. 6(2) (conditions of consent); Annex V A item 15): The consent of XC allows at most 100 kg in total; this shipment would bring it to 20000 kg."#]].assert_eq(&format!("{refusal}\n{}", failed.join("\n")));
+}

@@ -168,7 +168,7 @@ pub fn evaluate(file: &CaseFile) -> anyhow::Result<Report> {
 
 /// The builtin law data with the file's overrides.
 fn load_facts(file: &CaseFile) -> Result<Facts, Fault> {
-    let facts = Facts::builtin();
+    let facts = Facts::builtin().map_err(|e| Fault::at("", format!("built-in law data: {e}")))?;
     match &file.facts {
         None => Ok(facts),
         Some(overrides) => facts.with_overrides(overrides).map_err(|err| match &err {

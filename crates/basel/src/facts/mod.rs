@@ -157,6 +157,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 
 use crate::codes::{CodeList, Operation, WasteCode};
+use wastetrail_ledger::jcs;
 
 /// The embedded reference table (copied verbatim from the project's reference data).
 pub const COUNTRY_FACTS_JSON: &str = include_str!("../../data/country-facts.json");
@@ -680,27 +681,16 @@ pub struct Facts {
 static BUILTIN: OnceLock<Result<Facts, FactsError>> = OnceLock::new();
 
 impl Facts {
-    /// The embedded data set. If the embedded data failed to load (a build defect that the tests
-    /// catch) this returns an empty data set in which every fact is unknown, so that callers stay
-    /// conservative instead of panicking; use [`Facts::try_builtin`] to see the error.
-    pub fn builtin() -> Facts {
-        match Self::try_builtin() {
-            Ok(f) => f,
-            Err(e) => Facts {
-                inner: Arc::new(Inner {
-                    countries: HashMap::new(),
-                    sources: BTreeMap::new(),
-                    art11: Vec::new(),
-                    settings: parse::fallback_settings(),
-                    version: format!("unavailable ({e})"),
-                }),
-            },
-        }
+    /// The embedded data set, or the error that prevented loading it. A failure is a build
+    /// defect (the tests catch it); it is reported, never replaced by empty data, so that no
+    /// answer is ever given on data that did not load.
+    pub fn builtin() -> Result<Facts, FactsError> {
+        BUILTIN.get_or_init(load_builtin).clone()
     }
 
-    /// The embedded data set, or the error that prevented loading it.
+    /// The same as [`Facts::builtin`] (the name earlier callers use).
     pub fn try_builtin() -> Result<Facts, FactsError> {
-        BUILTIN.get_or_init(load_builtin).clone()
+        Self::builtin()
     }
 
     /// Applies a deployment's overrides document (format in the module documentation). The
@@ -708,8 +698,10 @@ impl Facts {
     pub fn with_overrides(self, overrides: &serde_json::Value) -> Result<Facts, FactsError> {
         let mut inner = (*self.inner).clone();
         parse::apply(&mut inner, overrides, false)?;
-        let mut canonical = String::new();
-        canonical_json(overrides, &mut canonical);
+        let canonical = jcs::canonicalize(overrides).map_err(|e| FactsError::Invalid {
+            path: "(root)".into(),
+            message: format!("not canonicalizable under RFC 8785: {e}"),
+        })?;
         inner.version = format!("{}+overrides:{}", inner.version, digest(&[&canonical]));
         Ok(Facts {
             inner: Arc::new(inner),
@@ -962,56 +954,34 @@ fn load_builtin() -> Result<Facts, FactsError> {
         "wastetrail-basel-data/codes@{}/facts@{}/{}",
         crate::codes::data_as_of(),
         inner.version,
-        digest(&[crate::codes::CODES_JSON, COUNTRY_FACTS_JSON, LAW_FACTS_JSON])
+        digest(&[
+            &embedded_jcs("data/codes.json", crate::codes::CODES_JSON)?,
+            &embedded_jcs("data/country-facts.json", COUNTRY_FACTS_JSON)?,
+            &embedded_jcs("data/law-facts.json", LAW_FACTS_JSON)?,
+        ])
     );
     Ok(Facts {
         inner: Arc::new(inner),
     })
 }
 
-/// Writes `v` as JSON with object keys sorted and no insignificant white space, whatever the
-/// map implementation serde_json was built with, so that equal documents digest equally.
-fn canonical_json(v: &serde_json::Value, out: &mut String) {
-    use serde_json::Value;
-    match v {
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(':');
-                if let Some(x) = m.get(k) {
-                    canonical_json(x, out);
-                }
-            }
-            out.push('}');
-        }
-        Value::Array(a) => {
-            out.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                canonical_json(x, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
+/// The RFC 8785 (JCS) canonical bytes of an embedded JSON file, so that the data version does
+/// not depend on the file's white space or key order.
+fn embedded_jcs(file: &'static str, json: &str) -> Result<Vec<u8>, FactsError> {
+    jcs::canonicalize_str(json).map_err(|e| FactsError::Embedded {
+        file,
+        message: e.to_string(),
+    })
 }
 
-/// SHA-256 over the parts, each preceded by its length (8 bytes, big-endian), as
+/// SHA-256 over the parts (RFC 8785 bytes), each preceded by its length (8 bytes, big-endian), as
 /// `sha256:<hex>`.
-fn digest(parts: &[&str]) -> String {
+fn digest(parts: &[&[u8]]) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for part in parts {
         h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
+        h.update(part);
     }
     let mut out = String::from("sha256:");
     for b in h.finalize() {

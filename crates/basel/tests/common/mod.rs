@@ -88,7 +88,10 @@ pub fn facts() -> Facts {
             "note": null
         }]
     });
-    Facts::builtin().with_overrides(&overrides).unwrap()
+    Facts::builtin()
+        .unwrap()
+        .with_overrides(&overrides)
+        .unwrap()
 }
 
 pub const COUNTRIES: [&str; 11] = [
