@@ -438,25 +438,12 @@ impl LogSource for HttpSource<'_> {
             id.index * 256,
             id.width
         );
-        let bad = |reason: String| SourceError {
-            path: format!("{}/{rel}", self.client.base()),
-            reason,
-        };
-        let Some(bytes) = self.optional(&rel)? else {
-            return Ok(Vec::new());
-        };
-        let v: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
-        v.as_array()
-            .ok_or_else(|| bad("not a JSON array".into()))?
-            .iter()
-            .map(|d| {
-                let index = d["index"]
-                    .as_u64()
-                    .ok_or_else(|| bad("an item has no index".into()))?;
-                let data = serde_json::to_vec(&d["disclosure"]).map_err(|e| bad(e.to_string()))?;
-                Ok((index, data))
-            })
-            .collect()
+        match self.optional(&rel)? {
+            Some(bytes) => wastetrail_verify::log::parse_disclosures(
+                &bytes,
+                &format!("{}/{rel}", self.client.base()),
+            ),
+            None => Ok(Vec::new()),
+        }
     }
 }

@@ -346,3 +346,13 @@ pub fn movement_verdict(
     };
     Some((no, verdict))
 }
+
+/// The rule IDs of a verdict's checks that were not met or rested on a fact the law data does
+/// not know: what the border answers list, with no detail of the case.
+pub fn failed_rules(v: &wastetrail_basel::Verdict) -> Vec<String> {
+    v.reasons
+        .iter()
+        .filter(|r| r.unknown_fact || r.outcome != wastetrail_basel::Outcome::Met)
+        .map(|r| r.rule_id.as_str().to_owned())
+        .collect()
+}

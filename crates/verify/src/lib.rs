@@ -35,7 +35,8 @@ pub mod proven;
 pub mod replay;
 
 pub use admission::{
-    Admitted, Effect, Refusal, admit, authenticate, decide, key_info, movement_verdict,
+    Admitted, Effect, Refusal, admit, authenticate, decide, failed_rules, key_info,
+    movement_verdict,
 };
 pub use log::{
     DirSource, Fault, Level, LogSource, Options, Registrar, Report, Trust, verify, verify_with,

@@ -101,27 +101,33 @@ impl LogSource for DirSource {
     }
     fn disclosures(&self, id: EntryBundleId) -> Result<Vec<(u64, Vec<u8>)>, SourceError> {
         let rel = Self::disclosures_path(id);
-        let Some(bytes) = self.read_opt(&rel)? else {
-            return Ok(Vec::new());
-        };
-        let bad = |reason: String| SourceError {
-            path: rel.clone(),
-            reason,
-        };
-        let v: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
-        let items = v.as_array().ok_or_else(|| bad("not a JSON array".into()))?;
-        items
-            .iter()
-            .map(|d| {
-                let index = d["index"]
-                    .as_u64()
-                    .ok_or_else(|| bad("an item has no index".into()))?;
-                let data = serde_json::to_vec(&d["disclosure"]).map_err(|e| bad(e.to_string()))?;
-                Ok((index, data))
-            })
-            .collect()
+        match self.read_opt(&rel)? {
+            Some(bytes) => parse_disclosures(&bytes, &rel),
+            None => Ok(Vec::new()),
+        }
     }
+}
+
+/// Reads a disclosures file (`disclosures/<N>[.p/<W>]`, or the answer of
+/// `GET /api/v1/disclosures`): a JSON array of `{"index", "disclosure"}`; `path` names it in
+/// errors.
+pub fn parse_disclosures(bytes: &[u8], path: &str) -> Result<Vec<(u64, Vec<u8>)>, SourceError> {
+    let bad = |reason: String| SourceError {
+        path: path.to_owned(),
+        reason,
+    };
+    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+    let items = v.as_array().ok_or_else(|| bad("not a JSON array".into()))?;
+    items
+        .iter()
+        .map(|d| {
+            let index = d["index"]
+                .as_u64()
+                .ok_or_else(|| bad("an item has no index".into()))?;
+            let data = serde_json::to_vec(&d["disclosure"]).map_err(|e| bad(e.to_string()))?;
+            Ok((index, data))
+        })
+        .collect()
 }
 
 /// What the auditor trusts, given on the command line, never taken from the input.

@@ -382,12 +382,7 @@ pub fn movement_answer(report: &Report, leaf_hash: &str) -> Option<MovementAnswe
             .unwrap_or_default(),
         rule_id: v.rule_id.as_str().to_owned(),
         citation: v.citation.to_owned(),
-        failed_rules: v
-            .reasons
-            .iter()
-            .filter(|r| r.unknown_fact || r.outcome != wastetrail_basel::Outcome::Met)
-            .map(|r| r.rule_id.as_str().to_owned())
-            .collect(),
+        failed_rules: crate::admission::failed_rules(v),
     })
 }
 

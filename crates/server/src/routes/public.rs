@@ -320,12 +320,7 @@ pub async fn movement(
         decision: wire(&v.decision),
         rule_id: v.rule_id.as_str().to_owned(),
         citation: v.citation.to_owned(),
-        failed_rules: v
-            .reasons
-            .iter()
-            .filter(|r| r.unknown_fact || r.outcome != wastetrail_basel::Outcome::Met)
-            .map(|r| r.rule_id.as_str().to_owned())
-            .collect(),
+        failed_rules: wastetrail_verify::failed_rules(v),
         integrated_at,
         checkpoint: cp.note,
         size: cp.checkpoint.size,
