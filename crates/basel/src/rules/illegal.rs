@@ -148,6 +148,14 @@ pub(super) fn reported(
     }
     report_fits_case(case, actor, &r)?;
     controlled_waste(&r, facts)?;
+    let s = reported_shipment(r, actor, day);
+    next.shipments.insert(s.shipment_no, s);
+    Ok(())
+}
+
+/// The shipment a report opens: an ART9-01 irregularity citing the report's point of
+/// Art. 9(1), and the report with the start and end of the Art. 9(2) period.
+fn reported_shipment(r: IllegalTrafficReport, actor: &Participant, day: Date) -> Shipment {
     let informed_on = r
         .informed_on
         .unwrap_or(if actor.country == r.export.country {
@@ -180,8 +188,7 @@ pub(super) fn reported(
         informed_on,
         due,
     });
-    next.shipments.insert(s.shipment_no, s);
-    Ok(())
+    s
 }
 
 /// Who may report illegal traffic: a competent authority of the State where the movement was
@@ -336,27 +343,7 @@ pub(super) fn responsibility_determined(
         Cause::Importer | Cause::Disposer => RuleId::Art903,
         Cause::NotAssignable => RuleId::Art904,
     };
-    let states: Vec<CountryCode> = concerned
-        .iter()
-        .map(|d| d.country)
-        .chain(parties.other_states.iter().copied())
-        .collect();
-    if !states.iter().any(|c| is_ca_of(actor, c)) {
-        return Err(Refusal::new(
-            rule_of_cause,
-            format!(
-                "Only a competent authority of a State concerned ({}) determines who caused the illegal traffic; {} is a {} of {}.",
-                states
-                    .iter()
-                    .map(CountryCode::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                actor.id,
-                actor.kind,
-                actor.country.as_str()
-            ),
-        ));
-    }
+    may_determine(actor, &parties, rule_of_cause)?;
     if let Some(informed) = f.informed_on {
         not_future(informed, day, "date of information")?;
     }
@@ -420,6 +407,34 @@ pub(super) fn responsibility_determined(
         due,
     });
     Ok(())
+}
+
+/// Who may record a finding: a competent authority of a State concerned (of the notification,
+/// or named by the report). A refusal cites the rule of the duty the finding would assign.
+fn may_determine(actor: &Participant, parties: &Parties, rule: RuleId) -> Result<(), Refusal> {
+    let states: Vec<CountryCode> = parties
+        .concerned()
+        .iter()
+        .map(|d| d.country)
+        .chain(parties.other_states.iter().copied())
+        .collect();
+    if states.iter().any(|c| is_ca_of(actor, c)) {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        rule,
+        format!(
+            "Only a competent authority of a State concerned ({}) determines who caused the illegal traffic; {} is a {} of {}.",
+            states
+                .iter()
+                .map(CountryCode::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            actor.id,
+            actor.kind,
+            actor.country.as_str()
+        ),
+    ))
 }
 
 /// When the State that owes the duty learnt of the illegal traffic, if the finding does not
