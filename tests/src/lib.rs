@@ -209,7 +209,7 @@ pub fn generate(cases: usize) -> GeneratedLog {
 }
 
 /// Entries of case `i` (by `i % 7`): every case of [`generate`] is one of seven kinds.
-pub(crate) const CASE_ENTRIES: [u64; 7] = [2, 5, 3, 5, 9, 14, 14];
+pub(crate) const CASE_ENTRIES: [u64; 7] = [4, 5, 3, 5, 9, 14, 14];
 
 impl Builder {
     /// The registrar's registry with every participant registered and the exporter's key
@@ -307,6 +307,26 @@ impl Builder {
                     "notification.withdrawn",
                     c,
                     json!({"reason": "contract cancelled"}),
+                );
+                // The wastes leave anyway: customs stops them at the border (Art. 9(1)(b)),
+                // and the State of export finds that the exporter caused it (Art. 9(2)).
+                b.file(
+                    "customs-de",
+                    "illegal_traffic.reported",
+                    c,
+                    json!({"shipment_no": 1, "point": "b",
+                    "export": {"country": "DE", "authority": "ca-de"},
+                    "import": {"country": "NL", "authority": "ca-nl"}, "transit": ["BE"],
+                    "found_in": "DE", "found_at": "motorway exit", "found_on": day(d),
+                    "waste": {"codes": ["A1181"], "quantity_kg": 18_000},
+                    "grounds": "shipped after the notification was withdrawn"}),
+                );
+                b.file(
+                    "ca-de",
+                    "responsibility.determined",
+                    c,
+                    json!({"shipment_no": 1, "caused_by": "exporter",
+                    "grounds": "the exporter loaded the wastes without consent"}),
                 );
                 return;
             }
@@ -422,7 +442,8 @@ impl Builder {
             "customs-be-out",
             "border.exited",
             c,
-            json!({"shipment_no": 1, "on": day(d)}),
+            json!({"shipment_no": 1, "on": day(d),
+            "waste": {"codes": ["A1181"], "quantity_kg": 18_000}}),
         );
         b.file(
             "customs-nl",

@@ -34,8 +34,9 @@ pub struct Written {
     pub registry_entries: u64,
     /// Cases begun (the last one may be cut short by the size).
     pub cases: u64,
-    /// Cases whose last statement is not a final one (consent withdrawn, re-import required,
-    /// or cut short by the size); the replay keeps the state of every case.
+    /// Cases whose last statement is not a final one (illegal traffic found, consent
+    /// withdrawn, re-import required, or cut short by the size); the replay keeps the state of
+    /// every case.
     pub open_cases: u64,
 }
 
@@ -125,7 +126,7 @@ pub fn write_mirror(dir: &Path, entries: u64) -> std::io::Result<Written> {
             }
             let n = case.len() as u64;
             cases += 1;
-            if matches!(i % 7, 3 | 4) || w.size + n > entries {
+            if matches!(i % 7, 0 | 3 | 4) || w.size + n > entries {
                 open_cases += 1;
             }
             for (leaf, d) in case {

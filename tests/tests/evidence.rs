@@ -359,6 +359,22 @@ fn the_case_trail_and_the_findings_come_from_the_replay() {
             .iter()
             .all(|f| wastetrail_verify::replay::is_finding(&f.obligation))
     );
+    // The case reported as illegal traffic: the State of export's Art. 9(2) duty, assigned by
+    // the finding of responsibility, is a finding with its owner and due date.
+    let reported = log
+        .leaves
+        .iter()
+        .find(|l| kind_of(l) == "responsibility.determined")
+        .map(|l| case_of(l))
+        .unwrap();
+    let duty = r
+        .findings
+        .iter()
+        .find(|f| f.case == reported && f.obligation.kind == ObligationKind::IllegalTraffic)
+        .unwrap_or_else(|| panic!("{:#?}", r.findings));
+    assert_eq!(duty.obligation.rule_id.as_str(), "ART9-02");
+    assert_eq!(duty.obligation.party.as_deref(), Some("ca-de"));
+    assert!(duty.obligation.due.is_some());
     let trail = r.trail.as_ref().unwrap();
     let expected: Vec<u64> = (0..log.leaves.len() as u64)
         .filter(|&i| case_of(&log.leaves[i as usize]) == reimported)

@@ -28,7 +28,7 @@ fn a_generated_log_verifies_at_the_full_level() {
     let log = generate(280);
     assert!(log.leaves.len() >= 2000, "{}", log.leaves.len());
     assert!(log.cases.len() >= 100);
-    assert_eq!(log.kinds.len(), 22, "{:?}", log.kinds);
+    assert_eq!(log.kinds.len(), 24, "{:?}", log.kinds);
     let m = Mirror::of(&log.log, &log.leaves, &log.disclosures);
     let facts = Facts::try_builtin().unwrap();
     let r = verify(&m, &trust(&log), &facts, None).unwrap();

@@ -15,6 +15,11 @@ use crate::facts::CountryCode;
 use crate::json::{self, Errs, Obj};
 use crate::verdict::FieldError;
 
+pub mod illegal;
+pub use illegal::{
+    Art9Point, Cause, IllegalTrafficReport, ResponsibilityDetermined, StateAuthority, WasteSeen,
+};
+
 /// The type of a statement (the envelope's `type`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StatementType {
@@ -62,11 +67,15 @@ pub enum StatementType {
     DisposalCompleted,
     /// `reimport.required`
     ReimportRequired,
+    /// `illegal_traffic.reported`: a movement the log never saw is reported (Art. 9(1)).
+    IllegalTrafficReported,
+    /// `responsibility.determined`: who caused the illegal traffic (Art. 9(2)-(4)).
+    ResponsibilityDetermined,
 }
 
 impl StatementType {
     /// Every statement type.
-    pub const ALL: [StatementType; 22] = [
+    pub const ALL: [StatementType; 24] = [
         StatementType::ParticipantRegistered,
         StatementType::KeyAdded,
         StatementType::KeyRevoked,
@@ -89,6 +98,8 @@ impl StatementType {
         StatementType::ReceiptConfirmed,
         StatementType::DisposalCompleted,
         StatementType::ReimportRequired,
+        StatementType::IllegalTrafficReported,
+        StatementType::ResponsibilityDetermined,
     ];
 
     /// The wire name, e.g. `consent.granted`.
@@ -116,6 +127,8 @@ impl StatementType {
             StatementType::ReceiptConfirmed => "receipt.confirmed",
             StatementType::DisposalCompleted => "disposal.completed",
             StatementType::ReimportRequired => "reimport.required",
+            StatementType::IllegalTrafficReported => "illegal_traffic.reported",
+            StatementType::ResponsibilityDetermined => "responsibility.determined",
         }
     }
 
@@ -691,6 +704,9 @@ pub struct BorderCrossing {
     /// Date of crossing.
     #[serde(serialize_with = "crate::json::ser_date")]
     pub on: Date,
+    /// What crossed, as customs saw it (codes, quantity), if recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waste: Option<WasteSeen>,
 }
 
 /// `receipt.confirmed`
@@ -792,6 +808,10 @@ pub enum Body {
     DisposalCompleted(DisposalCompleted),
     /// `reimport.required`
     ReimportRequired(ReimportRequired),
+    /// `illegal_traffic.reported`
+    IllegalTrafficReported(Box<IllegalTrafficReport>),
+    /// `responsibility.determined`
+    ResponsibilityDetermined(ResponsibilityDetermined),
 }
 
 impl Body {
@@ -845,6 +865,12 @@ impl Body {
                 read_completed(v, p, e).map(Body::DisposalCompleted)
             }
             StatementType::ReimportRequired => read_reimport(v, p, e).map(Body::ReimportRequired),
+            StatementType::IllegalTrafficReported => {
+                illegal::read_report(v, p, e).map(|r| Body::IllegalTrafficReported(Box::new(r)))
+            }
+            StatementType::ResponsibilityDetermined => {
+                illegal::read_responsibility(v, p, e).map(Body::ResponsibilityDetermined)
+            }
         };
         match body {
             Some(b) if errs.is_empty() => Ok(b),
@@ -1458,10 +1484,12 @@ fn read_border(v: &Value, path: &str, e: &mut Errs) -> Option<BorderCrossing> {
     let mut o = Obj::new(v, path, e);
     let shipment_no = o.get("shipment_no", e, json::count);
     let on = o.get("on", e, json::date);
+    let waste = o.get_opt("waste", e, illegal::read_waste_seen);
     o.finish(e);
     Some(BorderCrossing {
         shipment_no: shipment_no?,
         on: on?,
+        waste: waste?,
     })
 }
 

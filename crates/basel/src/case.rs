@@ -11,6 +11,9 @@ use crate::codes::Operation;
 use crate::facts::CountryCode;
 use crate::verdict::RuleId;
 
+mod illegal;
+pub use illegal::{Duty, Reported, Responsibility};
+
 /// Where a case stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -219,6 +222,12 @@ pub struct Shipment {
     pub reimport: Option<Reimport>,
     /// Irregularities observed (illegal traffic and material deviations).
     pub irregularities: Vec<Irregularity>,
+    /// The report that opened this shipment, when the log never saw it move (Art. 9(1)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported: Option<Reported>,
+    /// The finding of who caused its illegal traffic, with the duty (Art. 9(2)-(4)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsibility: Option<Responsibility>,
 }
 
 impl Shipment {
@@ -236,6 +245,8 @@ impl Shipment {
             completed_operation: None,
             reimport: None,
             irregularities: Vec::new(),
+            reported: None,
+            responsibility: None,
         }
     }
 
@@ -248,7 +259,7 @@ impl Shipment {
     pub fn is_illegal_traffic(&self) -> bool {
         self.irregularities
             .iter()
-            .any(|i| i.rule_id == RuleId::Art901)
+            .any(|i| matches!(i.rule_id, RuleId::Art901 | RuleId::Art905))
     }
 }
 

@@ -81,6 +81,16 @@ pub enum RuleId {
     Art801,
     /// Illegal traffic.
     Art901,
+    /// Illegal traffic caused by the exporter or generator, or reported without a finding: the
+    /// State of export takes the wastes back or disposes of them within 30 days.
+    Art902,
+    /// Illegal traffic caused by the importer or disposer: the State of import ensures
+    /// environmentally sound disposal within 30 days.
+    Art903,
+    /// Illegal traffic whose responsibility cannot be assigned: the States concerned cooperate.
+    Art904,
+    /// A movement that deviates from its documents (customs office, route, carrier).
+    Art905,
     /// Who may register whom.
     Reg01,
     /// Key management.
@@ -97,7 +107,7 @@ pub enum RuleId {
 
 impl RuleId {
     /// Every rule ID, in documentation order.
-    pub const ALL: [RuleId; 38] = [
+    pub const ALL: [RuleId; 42] = [
         RuleId::Pic01,
         RuleId::Pic02,
         RuleId::Pic03,
@@ -130,6 +140,10 @@ impl RuleId {
         RuleId::Shp02,
         RuleId::Art801,
         RuleId::Art901,
+        RuleId::Art902,
+        RuleId::Art903,
+        RuleId::Art904,
+        RuleId::Art905,
         RuleId::Reg01,
         RuleId::Reg02,
         RuleId::Reg03,
@@ -173,6 +187,10 @@ impl RuleId {
             RuleId::Shp02 => "SHP-02",
             RuleId::Art801 => "ART8-01",
             RuleId::Art901 => "ART9-01",
+            RuleId::Art902 => "ART9-02",
+            RuleId::Art903 => "ART9-03",
+            RuleId::Art904 => "ART9-04",
+            RuleId::Art905 => "ART9-05",
             RuleId::Reg01 => "REG-01",
             RuleId::Reg02 => "REG-02",
             RuleId::Reg03 => "REG-03",
@@ -222,6 +240,10 @@ impl RuleId {
             RuleId::Shp02 => "Basel Art. 4(7)(b), 6(3); Art. 9(1)(d)",
             RuleId::Art801 => "Basel Art. 8",
             RuleId::Art901 => "Basel Art. 9(1)-(3)",
+            RuleId::Art902 => "Basel Art. 9(2); Art. 9(1)",
+            RuleId::Art903 => "Basel Art. 9(3)",
+            RuleId::Art904 => "Basel Art. 9(4)",
+            RuleId::Art905 => "Basel Art. 9(1)(d)",
             RuleId::Reg01 => "Basel Art. 2(6), 5; wastetrail registry rules",
             RuleId::Reg02 => "wastetrail registry rules: participant keys",
             RuleId::Reg03 => "wastetrail registry rules: registered filers",

@@ -238,6 +238,26 @@ fn samples() -> Vec<(StatementType, Value)> {
             StatementType::ReimportRequired,
             json!({ "shipment_no": 1, "ground": "illegal_traffic", "informed_on": "2026-03-02", "agreed_days": 45, "reason": "r" }),
         ),
+        (
+            StatementType::BorderEntered,
+            json!({ "shipment_no": 1, "on": "2026-03-02", "waste": { "codes": ["A1181"], "quantity_kg": 7, "description": "boards" } }),
+        ),
+        (
+            StatementType::IllegalTrafficReported,
+            json!({ "shipment_no": 1, "point": "a", "export": { "country": "XA", "authority": "ca-xa" }, "import": { "country": "XC", "authority": "ca-xc" }, "transit": ["XB"], "found_in": "XB", "found_at": "Port of Xb", "found_on": "2026-03-02", "waste": { "codes": ["A1181"], "quantity_kg": 7 }, "national_hazardous_in": ["XC"], "informed_on": "2026-03-03", "agreed_days": 45, "grounds": "g" }),
+        ),
+        (
+            StatementType::IllegalTrafficReported,
+            json!({ "shipment_no": 2, "point": "d", "export": { "country": "XA", "authority": "ca-xa" }, "found_in": "XA", "found_at": "Exit", "found_on": "2026-03-02", "waste": { "codes": ["Y49"], "quantity_kg": 1 }, "grounds": "g" }),
+        ),
+        (
+            StatementType::ResponsibilityDetermined,
+            json!({ "shipment_no": 1, "caused_by": "not_assignable", "grounds": "g", "informed_on": "2026-03-02", "agreed_days": 10 }),
+        ),
+        (
+            StatementType::ResponsibilityDetermined,
+            json!({ "shipment_no": 1, "caused_by": "disposer", "grounds": "g" }),
+        ),
     ]
 }
 

@@ -317,27 +317,28 @@ fn a_completion_by_another_operation_than_notified_is_recorded_as_illegal_traffi
 }
 
 #[test]
-fn a_crossing_recorded_by_a_state_not_concerned_is_refused_and_changes_nothing() {
-    // Customs of a State that the case does not concern cannot attach a crossing to it (a
-    // movement seen where it was not notified is reported by that State's authority).
+fn a_crossing_in_a_state_off_the_notified_route_is_illegal_traffic_under_9_1_d() {
+    // Customs of a State the notification does not name saw the shipment: it took another
+    // route than notified, which is illegal traffic in the strict reading (ART9-05).
     let mut r = Run::new(notification("XA", &[], "XC"));
     r.ready();
     r.start(1, 100).unwrap();
-    let before = r.case.clone();
-    let e = r
-        .try_file(
-            "border.entered",
-            "cus-xh",
-            json!({ "shipment_no": 1, "on": "2026-03-02" }),
-        )
-        .unwrap_err();
-    assert_eq!(e.rule_id, RuleId::Case01);
-    assert!(
-        e.message.contains("XH is not a State concerned"),
-        "{}",
-        e.message
+    r.ok(
+        "border.entered",
+        "cus-xh",
+        json!({ "shipment_no": 1, "on": "2026-03-02" }),
     );
-    assert_eq!(r.case, before);
+    let s = &r.case.shipments[&1];
+    assert_eq!(s.irregularities.len(), 1, "{:#?}", s.irregularities);
+    assert_eq!(s.irregularities[0].rule_id, RuleId::Art905);
+    assert!(
+        s.irregularities[0]
+            .message
+            .contains("XH, a State that is not on the notified route"),
+        "{}",
+        s.irregularities[0].message
+    );
+    assert!(s.is_illegal_traffic());
 }
 
 #[test]
@@ -363,7 +364,7 @@ fn a_crossing_of_a_movement_the_log_has_not_seen_is_refused() {
 }
 
 #[test]
-fn a_crossing_at_another_office_of_a_state_concerned_is_a_recorded_deviation() {
+fn a_crossing_at_another_office_of_a_state_concerned_is_illegal_traffic_in_the_strict_reading() {
     let mut r = Run::new(notification("XA", &[], "XC"));
     r.ready();
     r.start(1, 100).unwrap();
@@ -374,8 +375,8 @@ fn a_crossing_at_another_office_of_a_state_concerned_is_a_recorded_deviation() {
     );
     let s = &r.case.shipments[&1];
     assert_eq!(s.irregularities.len(), 1);
-    assert_eq!(s.irregularities[0].rule_id, RuleId::Shp02);
-    assert!(!s.is_illegal_traffic());
+    assert_eq!(s.irregularities[0].rule_id, RuleId::Art905);
+    assert!(s.is_illegal_traffic());
     // The same office cannot record the same crossing twice.
     assert_eq!(
         r.try_file(
@@ -620,8 +621,18 @@ fn a_movement_spanning_the_e_waste_amendments_is_flagged_for_review() {
 }
 
 #[test]
-fn a_route_deviation_asks_the_authorities_for_review() {
+fn a_tolerated_office_deviation_asks_the_authorities_for_review() {
     let mut r = Run::new(notification("XA", &[], "XC"));
+    r.facts = r
+        .facts
+        .clone()
+        .with_overrides(&json!({
+            "format": "wastetrail-facts/1",
+            "settings": { "deviation_customs_office_tolerated": [
+                { "from": "2026-01-01", "until": null, "value": true, "source": "TEST" }
+            ] }
+        }))
+        .unwrap();
     r.ready();
     r.start(1, 100).unwrap();
     r.ok(

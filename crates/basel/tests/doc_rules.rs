@@ -48,7 +48,12 @@ fn doc_rows() -> Vec<(String, String, Vec<String>)> {
 fn test_names() -> (BTreeMap<String, BTreeSet<String>>, BTreeSet<String>) {
     let mut rows: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut fns = BTreeSet::new();
-    for entry in std::fs::read_dir(manifest().join("tests")).unwrap() {
+    let dir = manifest().join("tests");
+    let sub = dir.join("rules_illegal");
+    let files = std::fs::read_dir(&dir)
+        .unwrap()
+        .chain(std::fs::read_dir(sub).unwrap());
+    for entry in files {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "rs") {
             continue;

@@ -973,3 +973,67 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn deviation_tolerances_are_strict_by_default_and_dated_by_overrides() {
+    use wastetrail_basel::facts::Deviation;
+    let kinds = [
+        Deviation::CustomsOffice,
+        Deviation::Route,
+        Deviation::Carrier,
+    ];
+    let base = facts();
+    for kind in kinds {
+        assert!(
+            !base
+                .setting()
+                .deviation_tolerated(kind, date!(2026 - 06 - 01))
+        );
+    }
+    assert_eq!(
+        base.setting().deviation_route_tolerated.rule,
+        "Art. 9(1)(d)"
+    );
+    assert!(
+        base.setting()
+            .deviation_carrier_tolerated
+            .source
+            .contains("BRULES")
+    );
+    let f = base
+        .clone()
+        .with_overrides(&json!({
+            "format": "wastetrail-facts/1",
+            "settings": { "deviation_route_tolerated": { "value": [
+                { "from": "2026-01-01", "until": "2026-06-30", "value": true, "source": "agreement" }
+            ], "source": "bilateral agreement" } }
+        }))
+        .unwrap();
+    let s = f.setting();
+    assert!(!s.deviation_tolerated(Deviation::Route, date!(2025 - 12 - 31)));
+    assert!(s.deviation_tolerated(Deviation::Route, date!(2026 - 01 - 01)));
+    assert!(s.deviation_tolerated(Deviation::Route, date!(2026 - 06 - 30)));
+    assert!(!s.deviation_tolerated(Deviation::Route, date!(2026 - 07 - 01)));
+    assert!(!s.deviation_tolerated(Deviation::Carrier, date!(2026 - 03 - 01)));
+    assert!(
+        s.deviation_route_tolerated.default.is_empty()
+            || !s
+                .deviation_route_tolerated
+                .default
+                .iter()
+                .any(|p| p.value == Some(true))
+    );
+    let err = base
+        .with_overrides(&json!({
+            "format": "wastetrail-facts/1",
+            "settings": { "deviation_carrier_tolerated": [
+                { "from": "2026-02-30", "value": true, "source": "x" }
+            ] }
+        }))
+        .unwrap_err();
+    assert_eq!(
+        err.path(),
+        Some("settings.deviation_carrier_tolerated[0].from"),
+        "{err}"
+    );
+}

@@ -237,6 +237,10 @@ pub fn describe(kind: &str) -> String {
         "receipt.confirmed" => "Receipt confirmed by the disposer",
         "disposal.completed" => "Disposal or recovery completed",
         "reimport.required" => "Re-import required",
+        "illegal_traffic.reported" => "Illegal traffic reported (Art. 9(1))",
+        "responsibility.determined" => {
+            "Responsibility for the illegal traffic determined (Art. 9(2)-(4))"
+        }
         other => other,
     };
     words.to_owned()

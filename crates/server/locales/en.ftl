@@ -128,6 +128,10 @@ rule-SHP-01 = The shipment must stay within the notified period, number of shipm
 rule-SHP-02 = The movement document must match the notification and the consents.
 rule-ART8-01 = The wastes must be taken back when the movement cannot be completed as agreed.
 rule-ART9-01 = This movement is illegal traffic.
+rule-ART9-02 = The State of export must take back or otherwise dispose of illegally moved wastes within 30 days of being informed.
+rule-ART9-03 = The State of import must ensure environmentally sound disposal of illegally moved wastes within 30 days of becoming aware.
+rule-ART9-04 = The States concerned must cooperate to dispose of illegally moved wastes when responsibility cannot be assigned.
+rule-ART9-05 = A movement that deviates from its documents (customs office, route, carrier, wastes) is illegal traffic.
 rule-REG-01 = The registrar registers competent authorities and auditors; a competent authority registers the participants of its own State.
 rule-REG-02 = Keys are added or revoked by the participant itself or by whoever registered it.
 rule-REG-03 = Every filer must be a registered participant.
@@ -274,6 +278,8 @@ st-border-entered = Border entry
 st-receipt-confirmed = Receipt confirmed
 st-disposal-completed = Disposal completed
 st-reimport-required = Re-import required
+st-illegal_traffic-reported = Illegal traffic reported
+st-responsibility-determined = Responsibility determined
 
 ## Actions
 do-notification-submitted = New notification

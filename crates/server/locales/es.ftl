@@ -128,6 +128,10 @@ rule-SHP-01 = El envío debe respetar el período, el número de envíos y la ca
 rule-SHP-02 = El documento de movimiento debe coincidir con la notificación y los consentimientos.
 rule-ART8-01 = Los desechos deben reintroducirse cuando el movimiento no pueda completarse según lo acordado.
 rule-ART9-01 = Este movimiento constituye tráfico ilícito.
+rule-ART9-02 = El Estado de exportación debe reintroducir o eliminar de otro modo los desechos objeto de tráfico ilícito dentro de los 30 días siguientes a ser informado.
+rule-ART9-03 = El Estado de importación debe asegurar la eliminación ambientalmente racional de los desechos objeto de tráfico ilícito dentro de los 30 días siguientes a tener conocimiento.
+rule-ART9-04 = Los Estados interesados cooperan para eliminar los desechos objeto de tráfico ilícito cuando no pueda atribuirse la responsabilidad.
+rule-ART9-05 = Un movimiento que no se ajusta a sus documentos (aduana, ruta, transportista, desechos) constituye tráfico ilícito.
 rule-REG-01 = El encargado del registro registra autoridades competentes y auditores; una autoridad competente registra a los participantes de su propio Estado.
 rule-REG-02 = Las claves las añade o revoca el propio participante o quien lo registró.
 rule-REG-03 = Todo declarante debe ser un participante registrado.
@@ -274,6 +278,8 @@ st-border-entered = Entrada por frontera
 st-receipt-confirmed = Recepción confirmada
 st-disposal-completed = Eliminación concluida
 st-reimport-required = Reintroducción exigida
+st-illegal_traffic-reported = Tráfico ilícito notificado
+st-responsibility-determined = Responsabilidad determinada
 
 ## Acciones
 do-notification-submitted = Nueva notificación

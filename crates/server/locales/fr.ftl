@@ -128,6 +128,10 @@ rule-SHP-01 = L'expédition doit rester dans la période, le nombre d'expéditio
 rule-SHP-02 = Le document de mouvement doit correspondre à la notification et aux consentements.
 rule-ART8-01 = Les déchets doivent être repris lorsque le mouvement ne peut être mené à terme comme convenu.
 rule-ART9-01 = Ce mouvement constitue un trafic illicite.
+rule-ART9-02 = L'État d'exportation doit reprendre ou éliminer autrement les déchets en trafic illicite dans les 30 jours suivant la date où il en a été informé.
+rule-ART9-03 = L'État d'importation doit assurer l'élimination écologiquement rationnelle des déchets en trafic illicite dans les 30 jours suivant la date où il en a eu connaissance.
+rule-ART9-04 = Les États concernés coopèrent pour éliminer les déchets en trafic illicite lorsque la responsabilité ne peut être imputée.
+rule-ART9-05 = Un mouvement non conforme à ses documents (bureau de douane, itinéraire, transporteur, déchets) constitue un trafic illicite.
 rule-REG-01 = Le teneur du registre enregistre les autorités compétentes et les auditeurs ; une autorité compétente enregistre les participants de son propre État.
 rule-REG-02 = Les clés sont ajoutées ou révoquées par le participant lui-même ou par celui qui l'a enregistré.
 rule-REG-03 = Tout déposant doit être un participant enregistré.
@@ -274,6 +278,8 @@ st-border-entered = Entrée sur le territoire
 st-receipt-confirmed = Réception confirmée
 st-disposal-completed = Élimination achevée
 st-reimport-required = Réimportation exigée
+st-illegal_traffic-reported = Trafic illicite signalé
+st-responsibility-determined = Responsabilité établie
 
 ## Actions
 do-notification-submitted = Nouvelle notification

@@ -151,13 +151,14 @@ pub fn roles_in(p: &Participant, cs: &CaseState) -> Vec<&'static str> {
     if roles.is_empty() && cs.filers.contains(&p.id) {
         roles.push("filer");
     }
-    // A customs office that recorded a crossing, or an authority of a country where the
-    // shipment was seen, concerns the case too (illegal traffic reports).
+    // A customs office that recorded a crossing, or an authority or customs of a State an
+    // illegal-traffic report names (export, import, transit, where found), concerns the case.
     if roles.is_empty() {
         let seen_in = c
             .shipments
             .values()
             .flat_map(|s| s.crossings.iter().map(|x| x.country))
+            .chain(c.reported_states())
             .any(|country| country == p.country);
         if seen_in
             && matches!(

@@ -14,6 +14,7 @@
 //! - `message_contains` (optional): a piece of the error message (for `invalid`);
 //! - `obligations` (optional): rule IDs of the open obligations, in any order;
 //! - `obligation_due` (optional): rule ID -> due date (`YYYY-MM-DD`) of open obligations;
+//! - `obligation_overdue` (optional): rule ID -> whether its open obligations are overdue;
 //! - `why`: the reasoning behind the expectation, with its basis in docs/basel-rules.md.
 
 use std::collections::BTreeSet;
@@ -195,6 +196,19 @@ fn check_example(file: &Path) -> Result<(), String> {
                 }
             }
         }
+        if let Some(flags) = exp.get("obligation_overdue").and_then(Value::as_object) {
+            for (rule, overdue) in flags {
+                let wrong: Vec<&Value> = report["obligations"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|o| o["rule"] == rule.as_str() && &o["overdue"] != overdue)
+                    .collect();
+                if !wrong.is_empty() {
+                    return Err(format!("{rule} overdue should be {overdue}: {wrong:?}"));
+                }
+            }
+        }
         for o in report["obligations"].as_array().unwrap() {
             if o["citation"].as_str().is_none_or(str::is_empty) {
                 return Err(format!("obligation without citation: {o}"));
@@ -292,6 +306,19 @@ const REQUIRED: &[&str] = &[
     "invalid-wrong-field-type",
     "invalid-unknown-participant",
     "invalid-float-quantity",
+    // Issue 11: illegal traffic (Art. 9), deviations (Art. 9(1)(d)), waste seen at a border.
+    "illegal-traffic-found-after-departure",
+    "illegal-traffic-found-before-departure",
+    "illegal-traffic-day-29",
+    "illegal-traffic-day-30",
+    "illegal-traffic-day-31",
+    "illegal-traffic-importer-at-fault",
+    "illegal-traffic-not-assignable",
+    "illegal-traffic-report-non-controlled-refused",
+    "deviation-other-customs-office",
+    "deviation-other-carrier",
+    "deviation-tolerated-by-setting",
+    "non-controlled-waste-crossing-not-illegal",
 ];
 
 #[test]

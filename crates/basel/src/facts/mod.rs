@@ -616,6 +616,44 @@ pub struct RuleSettings {
     pub oecd_tacit_consent_days: Setting<u32>,
     /// OECD Decision: validity of a consent, in months.
     pub oecd_consent_validity_months: Setting<u32>,
+    /// Art. 9(1)(d): periods in which a crossing at another customs office than the designated
+    /// one is tolerated (a review item, not illegal traffic). Default: never (strict).
+    pub deviation_customs_office_tolerated: Setting<Vec<Period<bool>>>,
+    /// Art. 9(1)(d): periods in which a crossing in a State off the notified route is tolerated.
+    /// Default: never (strict).
+    pub deviation_route_tolerated: Setting<Vec<Period<bool>>>,
+    /// Art. 9(1)(d): periods in which carriage by a carrier not named in the movement document
+    /// is tolerated. Default: never (strict).
+    pub deviation_carrier_tolerated: Setting<Vec<Period<bool>>>,
+}
+
+/// A kind of deviation of a movement from its documents (Art. 9(1)(d)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Deviation {
+    /// Exit or entry through another customs office than designated.
+    CustomsOffice,
+    /// A crossing in a State that is not on the notified route.
+    Route,
+    /// Carriage by a carrier not named in the movement document.
+    Carrier,
+}
+
+impl RuleSettings {
+    /// Whether a deviation of `kind` on `on` is tolerated (a review item) rather than illegal
+    /// traffic under Art. 9(1)(d). A date no period covers, or an unknown value, is strict.
+    pub fn deviation_tolerated(&self, kind: Deviation, on: Date) -> bool {
+        let setting = match kind {
+            Deviation::CustomsOffice => &self.deviation_customs_office_tolerated,
+            Deviation::Route => &self.deviation_route_tolerated,
+            Deviation::Carrier => &self.deviation_carrier_tolerated,
+        };
+        setting
+            .value
+            .iter()
+            .find(|p| p.covers(on))
+            .and_then(|p| p.value)
+            .unwrap_or(false)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

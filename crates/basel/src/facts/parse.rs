@@ -444,7 +444,7 @@ fn agreement(v: &Value, path: &str) -> R<Art11Agreement> {
 }
 
 /// The setting keys, in `RuleSettings` field order.
-pub(super) const SETTING_KEYS: [&str; 10] = [
+pub(super) const SETTING_KEYS: [&str; 13] = [
     "annex_vii_reading",
     "info_request_restarts_transit_clock",
     "non_party_transit_requires_consent",
@@ -455,6 +455,9 @@ pub(super) const SETTING_KEYS: [&str; 10] = [
     "eu_wsr_2024_1157_applies_from",
     "oecd_tacit_consent_days",
     "oecd_consent_validity_months",
+    "deviation_customs_office_tolerated",
+    "deviation_route_tolerated",
+    "deviation_carrier_tolerated",
 ];
 
 fn set<T: Clone>(
@@ -547,6 +550,23 @@ fn settings(s: &mut RuleSettings, v: &Value, path: &str, builtin: bool) -> R<()>
             "oecd_consent_validity_months" => {
                 set(&mut s.oecd_consent_validity_months, val, &p, builtin, count)?
             }
+            "deviation_customs_office_tolerated" => set(
+                &mut s.deviation_customs_office_tolerated,
+                val,
+                &p,
+                builtin,
+                periods,
+            )?,
+            "deviation_route_tolerated" => {
+                set(&mut s.deviation_route_tolerated, val, &p, builtin, periods)?
+            }
+            "deviation_carrier_tolerated" => set(
+                &mut s.deviation_carrier_tolerated,
+                val,
+                &p,
+                builtin,
+                periods,
+            )?,
             _ => return Err(err(&p, "unknown setting")),
         }
     }
@@ -656,5 +676,8 @@ pub(super) fn fallback_settings() -> RuleSettings {
         eu_wsr_2024_1157_applies_from: s(time::macros::date!(2026 - 05 - 21)),
         oecd_tacit_consent_days: s(30),
         oecd_consent_validity_months: s(12),
+        deviation_customs_office_tolerated: s(Vec::new()),
+        deviation_route_tolerated: s(Vec::new()),
+        deviation_carrier_tolerated: s(Vec::new()),
     }
 }

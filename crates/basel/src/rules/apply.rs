@@ -106,6 +106,8 @@ pub fn apply(
         Body::ReceiptConfirmed(r) => receipt::receipt_confirmed(&cx, &mut next, r)?,
         Body::DisposalCompleted(c) => receipt::disposal_completed(&cx, &mut next, c)?,
         Body::ReimportRequired(r) => illegal::reimport_required(&cx, &mut next, r)?,
+        Body::IllegalTrafficReported(r) => illegal::reported(&cx, &mut next, *r)?,
+        Body::ResponsibilityDetermined(f) => illegal::responsibility_determined(&cx, &mut next, f)?,
         Body::ParticipantRegistered(_) | Body::KeyAdded(_) | Body::KeyRevoked(_) => {
             return Err(Refusal::new(
                 RuleId::Case01,

@@ -7,8 +7,10 @@ use crate::body::{
     StatementType,
 };
 use crate::case::{Case, Crossing, CustodyEvent, Direction, Irregularity, Shipment};
-use crate::registry::Participant;
+
 use crate::verdict::{Decision, Outcome, Refusal, RuleId};
+
+use super::deviation::{Deviation, deviation, waste_seen_differs};
 
 /// `movement.started`: the exporter or notifier starts a shipment when [`may_start`] says so.
 /// The `start` rule.
@@ -65,7 +67,13 @@ pub(super) fn custody_transferred(
     next: &mut Case,
     t: CustodyTransferred,
 ) -> Result<(), Refusal> {
-    let Ctx { actor, day, .. } = *cx;
+    let Ctx {
+        case,
+        actor,
+        facts,
+        day,
+        ..
+    } = *cx;
     if actor.kind != ParticipantKind::Carrier {
         return Err(Refusal::new(
             RuleId::Pic13,
@@ -83,15 +91,21 @@ pub(super) fn custody_transferred(
             "The shipment has no movement document.",
         ));
     };
-    if !doc.carriers.contains(&actor.id) {
-        return Err(Refusal::new(
-            RuleId::Pic17,
+    let other_carrier = (!doc.carriers.contains(&actor.id)).then(|| {
+        deviation(
+            facts,
+            case,
+            &doc.codes,
+            Deviation::Carrier,
+            t.on,
             format!(
-                "{} is not a carrier named in the movement document of shipment {}.",
-                actor.id, t.shipment_no
+                "Shipment {} was taken over by carrier {}, which the movement document does not name ({})",
+                t.shipment_no,
+                actor.id,
+                doc.carriers.join(", ")
             ),
-        ));
-    }
+        )
+    });
     if s.received_on.is_some() {
         return Err(Refusal::new(
             RuleId::Pic13,
@@ -121,6 +135,7 @@ pub(super) fn custody_transferred(
             "The hand-over date is before the previous step of the chain of custody.",
         ));
     }
+    s.irregularities.extend(other_carrier);
     s.custody.push(CustodyEvent {
         holder: actor.id.clone(),
         from: t.from,
@@ -138,7 +153,11 @@ pub(super) fn border(
     dir: Direction,
 ) -> Result<(), Refusal> {
     let Ctx {
-        case, actor, day, ..
+        case,
+        actor,
+        facts,
+        day,
+        ..
     } = *cx;
     if actor.kind != ParticipantKind::CustomsOffice {
         return Err(Refusal::new(
@@ -150,7 +169,7 @@ pub(super) fn border(
         ));
     }
     not_future(b.on, day, "crossing date")?;
-    let (n, doc) = movement_of(case, b.shipment_no, actor, "border crossing")?;
+    let (n, doc) = movement_of(case, b.shipment_no, "border crossing")?;
     if b.on < doc.started_on {
         return Err(Refusal::new(
             RuleId::Case02,
@@ -183,19 +202,43 @@ pub(super) fn border(
             .find(|t| t.country == country)
             .and_then(|t| t.entry_office.as_ref()),
     };
-    let deviation = expected.filter(|e| **e != actor.id).map(|e| {
-        Irregularity::new(
-            RuleId::Shp02,
+    let codes = b.waste.as_ref().map_or(&doc.codes, |w| &w.codes);
+    let off_route = !n.states_concerned().contains(&&country);
+    let mut found: Vec<Irregularity> = Vec::new();
+    if off_route {
+        found.push(deviation(
+            facts,
+            case,
+            codes,
+            Deviation::Route,
+            b.on,
             format!(
-                "Shipment {} passed customs office {} {word} {}, not the designated {}: a deviation from the documented route (Art. 9(1)(d) if material).",
+                "Shipment {} was seen by customs office {} {word} {}, a State that is not on the notified route",
+                b.shipment_no,
+                actor.id,
+                country.as_str()
+            ),
+        ));
+    }
+    if let Some(e) = expected.filter(|e| **e != actor.id) {
+        found.push(deviation(
+            facts,
+            case,
+            codes,
+            Deviation::CustomsOffice,
+            b.on,
+            format!(
+                "Shipment {} passed customs office {} {word} {}, not the designated {}",
                 b.shipment_no,
                 actor.id,
                 country.as_str(),
                 e
             ),
-            b.on,
-        )
-    });
+        ));
+    }
+    if let Some(w) = &b.waste {
+        found.extend(waste_seen_differs(facts, case, doc, w, b.on));
+    }
     let s = next
         .shipments
         .entry(b.shipment_no)
@@ -212,19 +255,19 @@ pub(super) fn border(
             ),
         ));
     }
-    s.irregularities.extend(deviation);
+    s.irregularities.extend(found);
     s.crossings.push(crossing);
     Ok(())
 }
 
 /// The notification and movement document a border crossing refers to: the case must have
-/// a notification, shipment `no` a movement document, and the customs office's State must be
-/// one of the States concerned. Anything else is refused (CASE-01): a movement the log has
-/// never seen is reported by an authority, never attached to a case by a crossing.
+/// a notification and shipment `no` a movement document. Anything else is refused (CASE-01):
+/// a movement the log has never seen is reported (`illegal_traffic.reported`), never attached
+/// to a case by a crossing. A crossing in a State off the notified route is a deviation
+/// (Art. 9(1)(d)), recorded by [`border`].
 pub(super) fn movement_of<'c>(
     case: &'c Case,
     no: u32,
-    actor: &Participant,
     what: &str,
 ) -> Result<(&'c Notification, &'c MovementDocument), Refusal> {
     let unknown = |why: String| {
@@ -249,14 +292,5 @@ pub(super) fn movement_of<'c>(
                 case.id
             ))
         })?;
-    if !n.states_concerned().contains(&&actor.country) {
-        return Err(unknown(format!(
-            "{} is not a State concerned by case {} ({} of {})",
-            actor.country.as_str(),
-            case.id,
-            actor.id,
-            actor.country.as_str()
-        )));
-    }
     Ok((n, doc))
 }

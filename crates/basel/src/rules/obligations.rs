@@ -3,9 +3,10 @@
 use time::{Date, OffsetDateTime};
 
 use super::dates::*;
+use super::obligations_art9 as art9;
 use super::*;
 use crate::body::{Notification, ReimportGround};
-use crate::case::{AnswerStatus, Case, Direction, Phase, Shipment};
+use crate::case::{AnswerStatus, Case, Direction, Irregularity, Phase, Shipment};
 use crate::facts::Facts;
 use crate::json::fmt_date;
 use crate::verdict::{Obligation, ObligationKind, RuleId};
@@ -30,7 +31,7 @@ pub fn obligations_with(
     let Some(n) = case.notification.as_ref() else {
         // Only illegal traffic can be recorded without a notification.
         for s in case.shipments.values() {
-            irregular(&mut out, s, None);
+            irregular(&mut out, s, None, day);
         }
         return out;
     };
@@ -50,10 +51,14 @@ pub fn obligations_with(
         overdue: due.is_some_and(|d| d < day),
     };
     for s in case.shipments.values() {
-        irregular(&mut out, s, Some(n));
+        irregular(&mut out, s, Some(n), day);
         let Some(doc) = s.document.as_ref() else {
             continue;
         };
+        // A finding of who caused the illegal traffic decides the duty (Art. 9(2)-(4)).
+        if s.responsibility.is_some() {
+            continue;
+        }
         let no = s.shipment_no;
         if let Some(r) = &s.reimport {
             out.push(ob(
@@ -176,12 +181,9 @@ pub fn obligations_with(
     out
 }
 
-fn irregular(out: &mut Vec<Obligation>, s: &Shipment, n: Option<&Notification>) {
-    for i in s
-        .irregularities
-        .iter()
-        .filter(|i| i.rule_id != RuleId::Art901)
-    {
+fn irregular(out: &mut Vec<Obligation>, s: &Shipment, n: Option<&Notification>, day: Date) {
+    let illegal = |i: &&Irregularity| matches!(i.rule_id, RuleId::Art901 | RuleId::Art905);
+    for i in s.irregularities.iter().filter(|i| !illegal(i)) {
         out.push(Obligation {
             kind: ObligationKind::Review,
             rule_id: i.rule_id,
@@ -196,16 +198,20 @@ fn irregular(out: &mut Vec<Obligation>, s: &Shipment, n: Option<&Notification>) 
             overdue: false,
         });
     }
-    for i in s
-        .irregularities
-        .iter()
-        .filter(|i| i.rule_id == RuleId::Art901)
-    {
+    if let Some(r) = &s.responsibility {
+        out.extend(art9::found_duties(s, r, day));
+        return;
+    }
+    if let Some(p) = &s.reported {
+        out.push(art9::reported_duty(s, p, day));
+        return;
+    }
+    for i in s.irregularities.iter().filter(illegal) {
         let due = s.reimport.as_ref().map(|r| r.due);
         out.push(Obligation {
             kind: ObligationKind::IllegalTraffic,
-            rule_id: RuleId::Art901,
-            citation: RuleId::Art901.citation(),
+            rule_id: i.rule_id,
+            citation: i.citation,
             message: format!(
                 "Shipment {} is illegal traffic: {} The wastes must be taken back or disposed of in an environmentally sound manner, normally within 30 days of the State being informed (Art. 9(2)-(3)).",
                 s.shipment_no, i.message

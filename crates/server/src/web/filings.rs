@@ -850,7 +850,10 @@ mod tests {
                 let e_kind = kind;
                 let has_form = !matches!(
                     e_kind,
-                    StatementType::ReimportRequired | StatementType::ConsentWithdrawn
+                    StatementType::ReimportRequired
+                        | StatementType::ConsentWithdrawn
+                        | StatementType::IllegalTrafficReported
+                        | StatementType::ResponsibilityDetermined
                 );
                 if has_form {
                     assert!(t.has(&format!("do-{key}")), "{lang:?}: do-{key}");

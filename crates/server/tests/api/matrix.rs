@@ -39,6 +39,8 @@ enum Phase {
     Ready,
     Started,
     Received,
+    /// A movement the log never saw, reported by DE's customs (shipment 1).
+    Reported,
 }
 
 /// One row of the table.
@@ -163,14 +165,15 @@ fn table() -> Vec<Row> {
         ),
         row("movement.started", "DE", Ready, &["exporter"], "PIC-17"),
         Row {
-            // A carrier not named in the movement document is refused by the document rule.
-            special: &[("carrier", true, "PIC-17")],
+            // A carrier the movement document does not name is accepted, and the shipment
+            // becomes illegal traffic (Art. 9(1)(d), ART9-05).
+            accepted_foreign: &["carrier"],
             ..row("custody.transferred", "DE", Started, &["carrier"], "PIC-13")
         },
         Row {
-            // Customs of a State the case does not concern cannot attach a crossing to it
-            // (CASE-01: a crossing refers to a movement of a case of its State).
-            special: &[("customs_office", true, "CASE-01")],
+            // Customs of a State off the notified route records the crossing, and the
+            // shipment becomes illegal traffic (Art. 9(1)(d), ART9-05).
+            accepted_foreign: &["customs_office"],
             ..row(
                 "border.exited",
                 "DE",
@@ -180,7 +183,7 @@ fn table() -> Vec<Row> {
             )
         },
         Row {
-            special: &[("customs_office", true, "CASE-01")],
+            accepted_foreign: &["customs_office"],
             ..row(
                 "border.entered",
                 "NL",
@@ -203,6 +206,22 @@ fn table() -> Vec<Row> {
             Started,
             &["competent_authority"],
             "ART8-01",
+        ),
+        // Illegal traffic: competent authorities and customs of the State where it was found
+        // report it; competent authorities of the States concerned find who caused it.
+        row(
+            "illegal_traffic.reported",
+            "DE",
+            New,
+            &["competent_authority", "customs_office"],
+            "ART9-02",
+        ),
+        row(
+            "responsibility.determined",
+            "NL",
+            Reported,
+            &["competent_authority"],
+            "ART9-02",
         ),
         row(
             "participant.registered",
@@ -316,6 +335,11 @@ async fn prepare(
             return (REGISTRY_CASE.into(), key);
         }
         Phase::New => return (case, None),
+        Phase::Reported => {
+            app.ok(&c.customs_de, "illegal_traffic.reported", &case, report(c))
+                .await;
+            return (case, None);
+        }
         _ => {}
     }
     app.ok(
@@ -387,6 +411,19 @@ async fn prepare(
     (case, None)
 }
 
+/// A report of shipment 1 from DE to NL through BE, found in DE.
+fn report(c: &Cast) -> Value {
+    json!({
+        "shipment_no": 1, "point": "a",
+        "export": {"country": "DE", "authority": c.ca_de.id},
+        "import": {"country": "NL", "authority": c.ca_nl.id},
+        "transit": ["BE"],
+        "found_in": "DE", "found_at": "Motorway crossing", "found_on": today(),
+        "waste": {"codes": ["A1181"], "quantity_kg": 12000},
+        "grounds": "matrix test"
+    })
+}
+
 fn body(w: &mut World, ty: &str, key: Option<&str>) -> Value {
     if ty == "participant.registered" {
         let n = w.next();
@@ -416,6 +453,10 @@ fn body(w: &mut World, ty: &str, key: Option<&str>) -> Value {
         }
         "reimport.required" => {
             json!({"shipment_no": 1, "ground": "cannot_be_completed", "informed_on": today(), "reason": "facility closed"})
+        }
+        "illegal_traffic.reported" => report(c),
+        "responsibility.determined" => {
+            json!({"shipment_no": 1, "caused_by": "exporter", "grounds": "matrix test"})
         }
         "key.added" => {
             let k = ParticipantSigner::generate();
@@ -505,7 +546,7 @@ async fn authorization_matrix() {
             failures.len(),
             failures.join("\n")
         );
-        assert_eq!(tried, 22 * 17);
+        assert_eq!(tried, 24 * 17);
         app.stop().await;
     }
 }

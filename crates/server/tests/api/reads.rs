@@ -178,6 +178,73 @@ async fn cases_are_visible_to_parties_authorities_customs_and_auditors_only() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_illegal_traffic_report_is_seen_by_the_states_it_names_with_its_duty() {
+    for backend in backends() {
+        let mut app = TestApp::spawn(&backend).await;
+        let c = Cast::new();
+        let ca_fr = Actor::new("ca-fr", "competent_authority", "FR");
+        let mut all = c.all();
+        all.push(&ca_fr);
+        app.register(&all).await;
+        // Customs of NL finds A1181 from DE that the log never saw (Art. 9(1)(a)).
+        let report = json!({
+            "shipment_no": 1, "point": "a",
+            "export": {"country": "DE", "authority": c.ca_de.id},
+            "import": {"country": "NL", "authority": c.ca_nl.id},
+            "found_in": "NL", "found_at": "Port of Rotterdam", "found_on": today(),
+            "waste": {"codes": ["A1181"], "quantity_kg": 12000},
+            "grounds": "declared as scrap metal"
+        });
+        app.ok(
+            &c.customs_nl,
+            "illegal_traffic.reported",
+            "NL-2026-T1",
+            report,
+        )
+        .await;
+        for p in [&c.ca_de, &c.ca_nl, &c.customs_de, &c.customs_nl] {
+            let r = app.get_as(&p.id, "/api/v1/cases/NL-2026-T1").await;
+            assert_eq!(r.status(), StatusCode::OK, "{}", p.id);
+            let d: Value = r.json().await.unwrap();
+            let duty = d["obligations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["rule_id"] == "ART9-02")
+                .unwrap_or_else(|| panic!("no ART9-02 duty: {:#}", d["obligations"]));
+            assert_eq!(duty["party"], c.ca_de.id.as_str());
+            assert_eq!(duty["due"], in_days(30).as_str());
+        }
+        for p in [&ca_fr, &c.exporter] {
+            let r = app.get_as(&p.id, "/api/v1/cases/NL-2026-T1").await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", p.id);
+        }
+        // DE's authority finds that the disposer caused it: the duty moves to NL.
+        app.ok(
+            &c.ca_de,
+            "responsibility.determined",
+            "NL-2026-T1",
+            json!({"shipment_no": 1, "caused_by": "disposer", "grounds": "ordered without contract"}),
+        )
+        .await;
+        let d: Value = app
+            .get_as(&c.ca_nl.id, "/api/v1/cases/NL-2026-T1")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let rules: Vec<&str> = d["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["rule_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(rules, vec!["ART9-03"], "{:#}", d["obligations"]);
+        app.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn participant_directory() {
     for backend in backends() {
         let mut app = TestApp::spawn(&backend).await;
