@@ -294,6 +294,10 @@ mod tests {
                     "left",
                     "shipments",
                     "who",
+                    "what",
+                    "v",
+                    "kg",
+                    "reasons",
                 ] {
                     args.set(v, FluentValue::from("x"));
                 }

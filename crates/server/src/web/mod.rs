@@ -30,6 +30,7 @@ mod forms;
 pub mod i18n;
 mod pages;
 mod sign;
+mod timeline;
 mod views;
 
 use actix_web::http::{StatusCode, header};

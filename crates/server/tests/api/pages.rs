@@ -440,3 +440,73 @@ async fn the_public_log_page_shows_the_checkpoint_and_how_to_verify_it() {
     let bytes = weight(&app, "exporter-de", "/log").await;
     assert!(bytes <= 100_000, "/log: {bytes} bytes");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn border_discrepancies_and_a_rejection_show_on_the_case_timeline() {
+    let (mut app, c) = ready().await;
+    let started = app
+        .ok(&c.exporter, "movement.started", "DE-2026-A", c.movement(1))
+        .await;
+    // The forms ask for them.
+    let (_, _, form) = page(
+        &app,
+        "customs-de",
+        "/cases/DE-2026-A/file/border.exited?shipment=1",
+    )
+    .await;
+    for name in ["quantity_kg", "packages", "seals", "vehicle", "note"] {
+        assert!(
+            form.contains(&format!("name=\"discrepancies.{name}\"")),
+            "{name}: {form}"
+        );
+    }
+    let exit = app
+        .ok(
+            &c.customs_de,
+            "border.exited",
+            "DE-2026-A",
+            json!({ "shipment_no": 1, "on": today(), "discrepancies": { "packages": 19, "seals": "seal 4411 broken" } }),
+        )
+        .await;
+    let (_, _, form) = page(
+        &app,
+        "disposer-nl",
+        "/cases/DE-2026-A/file/receipt.confirmed",
+    )
+    .await;
+    assert!(form.contains("name=\"rejected_kg\"") && form.contains("name=\"rejection_reasons\""));
+    let receipt = app
+        .ok(
+            &c.disposer,
+            "receipt.confirmed",
+            "DE-2026-A",
+            json!({ "shipment_no": 1, "received_on": today(), "quantity_kg": 20000, "rejected_kg": 1500, "rejection_reasons": ["wet boards", "mixed with batteries"] }),
+        )
+        .await;
+    // A rejection without reasons never reaches the log.
+    let size = app.tree_size().await;
+    let (status, _) = app
+        .file(
+            &c.disposer,
+            "receipt.confirmed",
+            "DE-2026-A",
+            json!({ "shipment_no": 2, "received_on": today(), "quantity_kg": 20000, "rejected_kg": 5 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.tree_size().await, size);
+
+    let (_, _, html) = page(&app, "auditor-1", "/cases/DE-2026-A").await;
+    let timeline = &html[html.find("id=\"timeline\"").unwrap()..];
+    assert!(
+        timeline.contains("Discrepancies: 19 packages counted; seals: seal 4411 broken"),
+        "{timeline}"
+    );
+    assert!(timeline.contains("Rejected 1500 kg: wet boards; mixed with batteries"));
+    assert!(timeline.contains("(Customs office, DE)") && timeline.contains("(Disposer, NL)"));
+    for v in [&started, &exit, &receipt] {
+        let i = v["index"].as_u64().unwrap();
+        assert!(timeline.contains(&format!("data-index=\"{i}\"")), "{i}");
+    }
+    assert!(timeline.contains("Yes, it may start"));
+}

@@ -8,7 +8,8 @@ use wastetrail_basel::{Case, Decision, Outcome, Phase, StatementType, Verdict};
 use crate::state::AppState;
 use crate::web::case_view::{self, Allowance, Waiting};
 use crate::web::ctx::User;
-use crate::web::views::{date, phase_badge, route, rule_sentence, type_key};
+use crate::web::timeline::{TimelineRow, timeline};
+use crate::web::views::{date, phase_badge, route, rule_sentence};
 use crate::web::{Ctx, WebError, WebResult, render, respond};
 use crate::world::{CaseState, World, roles_in};
 
@@ -238,14 +239,6 @@ fn allowance_view(c: &Ctx, a: &Allowance) -> AllowanceView {
     AllowanceView { title, lines }
 }
 
-/// A timeline entry.
-pub struct EntryRow {
-    index: u64,
-    kind: String,
-    actor: String,
-    at: String,
-}
-
 /// The page of one case.
 #[derive(Template)]
 #[template(path = "case.html")]
@@ -263,7 +256,7 @@ struct CasePage<'a> {
     answers: Vec<AnswerRow>,
     shipments: Vec<ShipmentRow>,
     due: Vec<DueRow>,
-    timeline: Vec<EntryRow>,
+    timeline: Vec<TimelineRow>,
     filed: Option<String>,
 }
 
@@ -350,20 +343,7 @@ async fn show_inner(ctx: &Ctx, state: &AppState, id: &str, filed: Option<u64>) -
                 overdue: o.overdue,
             })
             .collect(),
-        timeline: cs
-            .entries
-            .iter()
-            .filter_map(|&i| usize::try_from(i).ok().and_then(|i| w.entries.get(i)))
-            .map(|e| EntryRow {
-                index: e.index,
-                kind: ctx.t.m(type_key(&e.kind)),
-                actor: w
-                    .registry
-                    .get(&e.actor)
-                    .map_or_else(|| e.actor.clone(), |p| p.name.clone()),
-                at: e.integrated_at.replace('T', " ").replace('Z', " UTC"),
-            })
-            .collect(),
+        timeline: timeline(ctx, state, &w, cs).await,
         filed: filed.map(|i| i.to_string()),
     };
     Ok(render(&page))
