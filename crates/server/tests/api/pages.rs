@@ -510,3 +510,47 @@ async fn border_discrepancies_and_a_rejection_show_on_the_case_timeline() {
     }
     assert!(timeline.contains("Yes, it may start"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auditors_filter_all_cases_and_see_a_cases_flags() {
+    let (mut app, c) = ready().await;
+    app.ok(&c.exporter, "movement.started", "DE-2026-A", c.movement(1))
+        .await;
+    // Received far less than documented: a material deviation (Art. 9(1)(d)).
+    app.ok(
+        &c.disposer,
+        "receipt.confirmed",
+        "DE-2026-A",
+        json!({ "shipment_no": 1, "received_on": today(), "quantity_kg": 12000 }),
+    )
+    .await;
+    let listed = |html: &str| html.contains("href=\"/cases/DE-2026-A\"");
+    let today = today();
+    for (query, want) in [
+        ("", true),
+        ("?state=BE", true),
+        ("?state=nl", true),
+        ("?state=FR", false),
+        ("?code=A1181", true),
+        ("?code=Y49", false),
+        ("?status=transmitted&code=a1181", true),
+        ("?status=completed", false),
+        (&format!("?from={today}&to={today}") as &str, true),
+        ("?from=2999-01-01", false),
+        ("?to=2000-01-01", false),
+    ] {
+        let (status, _, html) = page(&app, "auditor-1", &format!("/cases{query}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(listed(&html), want, "{query}");
+        assert!(html.contains("All cases"));
+    }
+    // Someone with no part in the case does not see it, whatever the filter.
+    let (_, _, html) = page(&app, "exporter-de-2", "/cases?state=DE").await;
+    assert!(!listed(&html));
+    let (_, _, html) = page(&app, "auditor-1", "/cases/DE-2026-A").await;
+    let flags = &html[html.find("id=\"flags\"").unwrap()..];
+    assert!(
+        flags.contains("ART9-01") && flags.contains("Basel Art. 9"),
+        "{flags}"
+    );
+}
