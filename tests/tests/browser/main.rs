@@ -18,6 +18,7 @@ mod registry;
 mod screenshots;
 mod signin;
 mod support;
+mod verify;
 mod whole_case;
 
 use std::future::Future;
@@ -71,6 +72,14 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     (
         "a_carrier_and_the_disposer_walk_a_shipment_to_completion",
         |w| Box::pin(custody::a_carrier_and_the_disposer_walk_a_shipment_to_completion(w)),
+    ),
+    (
+        "a_movement_code_verifies_green_in_the_browser_and_tampering_turns_it_red",
+        |w| {
+            Box::pin(
+                verify::a_movement_code_verifies_green_in_the_browser_and_tampering_turns_it_red(w),
+            )
+        },
     ),
     ("screenshots_of_the_main_pages", |w| {
         Box::pin(screenshots::screenshots_of_the_main_pages(w))

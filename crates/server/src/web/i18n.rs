@@ -298,6 +298,12 @@ mod tests {
                     "v",
                     "kg",
                     "reasons",
+                    "hash",
+                    "size",
+                    "origin",
+                    "key",
+                    "status",
+                    "log",
                 ] {
                     args.set(v, FluentValue::from("x"));
                 }

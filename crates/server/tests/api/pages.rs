@@ -439,6 +439,21 @@ async fn the_public_log_page_shows_the_checkpoint_and_how_to_verify_it() {
     assert!(!html.contains("DE-2026-A"));
     let bytes = weight(&app, "exporter-de", "/log").await;
     assert!(bytes <= 100_000, "/log: {bytes} bytes");
+    // The verify page: public, shows the log key it checks against, within the budget.
+    let r = app.get("/verify").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let info: Value = app.get("/api/v1/log").await.json().await.unwrap();
+    let vkey = info["vkey"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("id=\"verify-vkey\">{vkey}<")),
+        "{html}"
+    );
+    assert!(html.contains("/static/verify.js"));
+    let bytes = weight(&app, "auditor-1", "/verify").await;
+    assert!(bytes <= 100_000, "/verify: {bytes} bytes");
+    let bytes = weight(&app, "auditor-1", "/cases?state=DE").await;
+    assert!(bytes <= 100_000, "/cases: {bytes} bytes");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,6 +9,7 @@ mod home;
 mod log;
 mod registry;
 mod shipments;
+mod verify;
 
 use actix_web::web;
 
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/border", web::get().to(border::border))
         .route("/shipments", web::get().to(shipments::shipments))
         .route("/log", web::get().to(log::log))
+        .route("/verify", web::get().to(verify::verify))
         .route(
             "/cases/{id}/document/{no}",
             web::get().to(document::document),
