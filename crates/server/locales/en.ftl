@@ -651,3 +651,11 @@ verify-err-index = The code says entry { $index }, but the ledger holds this lea
 verify-err-evidence = This is not a readable evidence file (wastetrail-evidence/1 with C2SP tlog-proofs).
 verify-err-movement = The evidence file does not contain the movement document it is for.
 verify-err-fetch = The ledger could not be asked (HTTP { $status }). Try again.
+
+## Charts
+chart-heading = The ledger in figures
+chart-intro = Over every case in the ledger, as an auditor sees it. Quantities are those of the movement documents.
+chart-filings = Filings per day (last 60 days)
+chart-status = Cases by status
+chart-codes = Tonnage shipped by waste code
+chart-routes = Tonnage shipped by State of export → State of import

@@ -651,3 +651,11 @@ verify-err-index = El código indica la entrada { $index }, pero el registro tie
 verify-err-evidence = No es un archivo de prueba legible (wastetrail-evidence/1 con pruebas C2SP tlog-proof).
 verify-err-movement = El archivo de prueba no contiene el documento de movimiento al que se refiere.
 verify-err-fetch = No se pudo consultar el registro (HTTP { $status }). Inténtelo de nuevo.
+
+## Charts
+chart-heading = El registro en cifras
+chart-intro = Sobre todos los expedientes del registro, tal como los ve un auditor. Las cantidades son las de los documentos de movimiento.
+chart-filings = Declaraciones por día (últimos 60 días)
+chart-status = Expedientes por estado
+chart-codes = Tonelaje enviado por código de desecho
+chart-routes = Tonelaje enviado por Estado de exportación → Estado de importación

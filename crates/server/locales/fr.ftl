@@ -651,3 +651,11 @@ verify-err-index = Le code indique l'entrée { $index }, mais le registre tient 
 verify-err-evidence = Ce n'est pas un fichier de preuve lisible (wastetrail-evidence/1 avec des preuves C2SP tlog-proof).
 verify-err-movement = Le fichier de preuve ne contient pas le document de mouvement qu'il concerne.
 verify-err-fetch = Le registre n'a pas pu être interrogé (HTTP { $status }). Réessayez.
+
+## Charts
+chart-heading = Le registre en chiffres
+chart-intro = Sur tous les dossiers du registre, tels qu'un auditeur les voit. Les quantités sont celles des documents de mouvement.
+chart-filings = Déclarations par jour (60 derniers jours)
+chart-status = Dossiers par statut
+chart-codes = Tonnage expédié par code de déchet
+chart-routes = Tonnage expédié par État d'exportation → État d'importation

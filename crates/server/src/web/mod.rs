@@ -23,6 +23,7 @@
 
 pub mod assets;
 mod case_view;
+mod charts;
 pub mod ctx;
 mod fields;
 mod filings;

@@ -452,6 +452,23 @@ async fn the_public_log_page_shows_the_checkpoint_and_how_to_verify_it() {
     assert!(html.contains("/static/verify.js"));
     let bytes = weight(&app, "auditor-1", "/verify").await;
     assert!(bytes <= 100_000, "/verify: {bytes} bytes");
+    // Charts over all cases for auditors only; nobody else gets figures about cases.
+    let (_, _, audit) = page(&app, "auditor-1", "/log").await;
+    let charts = &audit[audit.find("id=\"charts\"").expect("charts for the auditor")..];
+    assert_eq!(
+        charts.matches("<svg class=\"chart\"").count(),
+        4,
+        "{charts}"
+    );
+    assert!(charts.contains(">Transmitted<"), "{charts}");
+    assert!(!charts.contains(" style="));
+    for who in ["exporter-de", "ca-de"] {
+        let (_, _, html) = page(&app, who, "/log").await;
+        assert!(!html.contains("id=\"charts\""), "{who}");
+    }
+    assert!(!app.get("/log").await.text().await.unwrap().contains("<svg"));
+    let bytes = weight(&app, "auditor-1", "/log").await;
+    assert!(bytes <= 100_000, "/log for auditors: {bytes} bytes");
     let bytes = weight(&app, "auditor-1", "/cases?state=DE").await;
     assert!(bytes <= 100_000, "/cases: {bytes} bytes");
 }
