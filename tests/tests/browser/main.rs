@@ -12,6 +12,7 @@
 mod canonical;
 mod custody;
 mod languages;
+mod print;
 mod privacy;
 mod refusal;
 mod registry;
@@ -78,6 +79,16 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         |w| {
             Box::pin(
                 verify::a_movement_code_verifies_green_in_the_browser_and_tampering_turns_it_red(w),
+            )
+        },
+    ),
+    (
+        "the_printed_movement_document_has_every_annex_item_and_its_qr_code_decodes",
+        |w| {
+            Box::pin(
+                print::the_printed_movement_document_has_every_annex_item_and_its_qr_code_decodes(
+                    w,
+                ),
             )
         },
     ),

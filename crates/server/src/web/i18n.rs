@@ -304,6 +304,7 @@ mod tests {
                     "key",
                     "status",
                     "log",
+                    "code",
                 ] {
                     args.set(v, FluentValue::from("x"));
                 }

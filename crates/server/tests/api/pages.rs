@@ -398,6 +398,20 @@ async fn the_border_check_answers_green_or_red_and_each_party_sees_its_next_step
             .unwrap()
             .contains("script-src 'self'")
     );
+    // Every item of Annex V B, 1 to 14, in order, then the ledger entry.
+    let items: Vec<u8> = doc
+        .match_indices("<span class=\"doc-item\">")
+        .map(|(i, m)| {
+            let rest = &doc[i + m.len()..];
+            rest[..rest.find('.').unwrap()].parse().unwrap()
+        })
+        .collect();
+    let mut distinct = items.clone();
+    distinct.dedup();
+    assert_eq!(distinct, (1..=14).collect::<Vec<u8>>(), "{items:?}");
+    assert!(
+        doc.contains("Ledger entry") && doc.contains("Not yet received; notified operation R4")
+    );
     let (status, _, _) = page(&app, "exporter-de-2", "/cases/DE-2026-A/document/1").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
