@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod canonical;
+mod closing;
 mod custody;
 mod languages;
 mod print;
@@ -74,6 +75,13 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "a_carrier_and_the_disposer_walk_a_shipment_to_completion",
         |w| Box::pin(custody::a_carrier_and_the_disposer_walk_a_shipment_to_completion(w)),
     ),
+    (
+        "customs_sees_an_unconsented_movement_red_with_its_citation",
+        |w| Box::pin(closing::customs_sees_an_unconsented_movement_red_with_its_citation(w)),
+    ),
+    ("the_general_case_is_walked_to_its_close", |w| {
+        Box::pin(closing::the_general_case_is_walked_to_its_close(w))
+    }),
     (
         "a_movement_code_verifies_green_in_the_browser_and_tampering_turns_it_red",
         |w| {
