@@ -174,6 +174,7 @@ filter-from = Submitted from
 filter-to = to
 case-flags = Illegal traffic and deviations
 case-no-flags = No irregularity recorded.
+cases-found = { $count } cases match the filters.
 filter-apply = Show
 cases-yours = Waiting for you
 cases-others = Other cases

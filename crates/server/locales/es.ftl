@@ -174,6 +174,7 @@ filter-from = Presentado desde
 filter-to = hasta
 case-flags = Tráfico ilícito y desviaciones
 case-no-flags = Ninguna irregularidad registrada.
+cases-found = { $count } expedientes coinciden con los filtros.
 filter-apply = Mostrar
 cases-yours = A la espera de usted
 cases-others = Otros expedientes

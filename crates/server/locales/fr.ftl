@@ -174,6 +174,7 @@ filter-from = Soumis du
 filter-to = au
 case-flags = Trafic illicite et écarts
 case-no-flags = Aucune irrégularité enregistrée.
+cases-found = { $count } dossiers correspondent aux filtres.
 filter-apply = Afficher
 cases-yours = En attente de vous
 cases-others = Autres dossiers

@@ -190,7 +190,7 @@ async function run(text) {
     show(true, say("green"), r.proven, r.not);
   } catch (e) {
     const why = e instanceof Refused ? e.message : say("err-input");
-    show(false, say("red"), [why], say("not-proven"));
+    show(false, say("red"), [why], "");
   }
 }
 

@@ -192,5 +192,6 @@ pub async fn the_general_case_is_walked_to_its_close(w: Arc<World>) {
     // Every statement of the case, in log order, each admitted or with its verdict.
     assert!(rows.windows(2).all(|p| p[0].0 < p[1].0), "{rows:?}");
     assert!(rows.len() >= 17, "{}", rows.len());
+    crate::screenshots::shoot_at(&b, "chain", "auditor-closed-case", "desktop").await;
     b.close().await;
 }

@@ -79,9 +79,6 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "customs_sees_an_unconsented_movement_red_with_its_citation",
         |w| Box::pin(closing::customs_sees_an_unconsented_movement_red_with_its_citation(w)),
     ),
-    ("the_general_case_is_walked_to_its_close", |w| {
-        Box::pin(closing::the_general_case_is_walked_to_its_close(w))
-    }),
     (
         "a_movement_code_verifies_green_in_the_browser_and_tampering_turns_it_red",
         |w| {
@@ -102,6 +99,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ),
     ("screenshots_of_the_main_pages", |w| {
         Box::pin(screenshots::screenshots_of_the_main_pages(w))
+    }),
+    // After the screenshots, which show the general case still open.
+    ("the_general_case_is_walked_to_its_close", |w| {
+        Box::pin(closing::the_general_case_is_walked_to_its_close(w))
     }),
 ];
 
