@@ -1,7 +1,8 @@
 //! Verify in the browser: the QR payload of a real demo movement document is proven by the
 //! page's own script (inclusion proof and checkpoint signature with WebCrypto) and turns
 //! green; a tampered code, a tampered inclusion proof and a tampered checkpoint signature
-//! turn it red, each with its reason.
+//! turn it red, each with its reason; the movement's evidence file (as `wastetrail export
+//! --movement` writes it), opened as a file, is green, and with one proof hash changed, red.
 
 use std::sync::Arc;
 
@@ -14,6 +15,11 @@ use crate::support::{Browser, World};
 async fn verify(b: &Browser, code: &str) -> (String, String) {
     b.fill(&[("code", code)]).await;
     b.click("#verify-button").await;
+    wait_result(b).await
+}
+
+/// Waits for the page's answer: its colour and text.
+async fn wait_result(b: &Browser) -> (String, String) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let r = b
@@ -28,7 +34,7 @@ async fn verify(b: &Browser, code: &str) -> (String, String) {
         if colour == "green" || colour == "red" {
             return (colour, r[1].as_str().unwrap_or_default().to_owned());
         }
-        assert!(std::time::Instant::now() < deadline, "no result for {code}");
+        assert!(std::time::Instant::now() < deadline, "no result");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
@@ -123,6 +129,64 @@ pub async fn a_movement_code_verifies_green_in_the_browser_and_tampering_turns_i
     assert_eq!(colour, "red", "{text}");
     assert!(text.contains("does not carry a valid signature"), "{text}");
     b.close().await;
+
+    // An evidence file of the movement, made as `wastetrail export --movement` makes it.
+    let evidence = evidence_of(&w, hash_b64).await;
+    let b = w.browser(1280, 1000).await;
+    b.open("/verify").await;
+    let file = tempfile::NamedTempFile::with_suffix(".json").expect("temp file");
+    std::fs::write(file.path(), evidence.to_string()).expect("write the evidence");
+    b.c.find(fantoccini::Locator::Id("verify-file"))
+        .await
+        .expect("the file input")
+        .send_keys(&file.path().display().to_string())
+        .await
+        .expect("open the file");
+    let (colour, text) = wait_result(&b).await;
+    assert_eq!(colour, "green", "{text}");
+    let count = evidence["proofs"].as_array().unwrap().len();
+    assert!(
+        text.contains(&format!(
+            "All {count} entries of the evidence file for case {case}"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Not checked in the browser"), "{text}");
+    // One hash of one inclusion proof changed: red.
+    let mut tampered = evidence.clone();
+    let proof = tampered["proofs"][count - 1].as_str().unwrap().to_owned();
+    let mut lines: Vec<String> = proof.lines().map(str::to_owned).collect();
+    let at = lines.iter().position(|l| l.starts_with("index ")).unwrap() + 1;
+    assert!(
+        lines[at].len() == 44,
+        "a proof hash after the index: {proof}"
+    );
+    let first = if lines[at].starts_with('A') { "B" } else { "A" };
+    lines[at] = format!("{first}{}", &lines[at][1..]);
+    tampered["proofs"][count - 1] =
+        serde_json::Value::String(lines.join("\n") + if proof.ends_with('\n') { "\n" } else { "" });
+    let (colour, text) = verify(&b, &tampered.to_string()).await;
+    assert_eq!(colour, "red", "{text}");
+    assert!(text.contains("does not lead to the signed root"), "{text}");
+    b.close().await;
+}
+
+/// The evidence file of the movement with leaf hash `hash_b64` (base64url), exported by the
+/// exporter through the CLI's library, verified by it before it is returned.
+async fn evidence_of(w: &World, hash_b64: &str) -> serde_json::Value {
+    use base64::Engine as _;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(hash_b64)
+        .expect("base64url");
+    let hash: [u8; 32] = raw.try_into().expect("32 bytes");
+    let mut client = wastetrail::client::Client::connect(&w.url, None)
+        .await
+        .expect("connect");
+    let signer = wastetrail::keys::read_signer(&w.key("exporter-de")).expect("the key");
+    client.login("exporter-de", &signer).await.expect("login");
+    wastetrail::export::evidence(&client, None, Some(hash), None, "ZZ")
+        .await
+        .expect("the evidence file")
 }
 
 fn b64url_to_hex(s: &str) -> String {
