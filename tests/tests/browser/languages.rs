@@ -69,6 +69,8 @@ pub async fn french_and_spanish_pages_have_no_english_left(w: Arc<World>) {
             format!("/cases/DE-{year}-0003"),
             "/notifications/new".to_owned(),
             format!("/cases/DE-{year}-0002/file/movement.started"),
+            format!("/cases/DE-{year}-0002/notification"),
+            format!("/cases/DE-{year}-0002/document/1"),
         ] {
             check(&b, lang, &path, &phrases).await;
         }

@@ -102,6 +102,10 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         b.open(&format!("/cases/DE-{year}-0002/document/1")).await;
         b.wait_text("Movement document").await;
         shoot(&b, &dir, "movement-document", size).await;
+        b.open(&format!("/cases/DE-{year}-0002/notification")).await;
+        b.wait_text("Notification of a transboundary movement")
+            .await;
+        shoot(&b, &dir, "notification-document", size).await;
         b.sign_out().await;
         b.open(&format!("/verify?code={code}")).await;
         b.wait_text("Proven: in the ledger").await;

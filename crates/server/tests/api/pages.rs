@@ -412,12 +412,30 @@ async fn the_border_check_answers_green_or_red_and_each_party_sees_its_next_step
     assert!(
         doc.contains("Ledger entry") && doc.contains("Not yet received; notified operation R4")
     );
+    // The printable notification: every item of Annex V A, 1 to 21, in order.
+    let (status, _, notice) = page(&app, "ca-nl", "/cases/DE-2026-A/notification").await;
+    assert_eq!(status, StatusCode::OK, "{notice}");
+    let items: Vec<u8> = notice
+        .match_indices("<span class=\"doc-item\">")
+        .map(|(i, m)| {
+            let rest = &notice[i + m.len()..];
+            rest[..rest.find('.').unwrap()].parse().unwrap()
+        })
+        .collect();
+    let mut distinct = items.clone();
+    distinct.dedup();
+    assert_eq!(distinct, (1..=21).collect::<Vec<u8>>(), "{items:?}");
+    assert!(notice.contains("Annex V A") && notice.contains("C-2026-001"));
+    assert!(notice.contains("<svg role=\"img\" class=\"qr-code\""));
+    let (status, _, _) = page(&app, "exporter-de-2", "/cases/DE-2026-A/notification").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = page(&app, "exporter-de-2", "/cases/DE-2026-A/document/1").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Every new page with its assets stays within 100 KB.
     for (who, path) in [
         ("exporter-de", "/cases/DE-2026-A/document/1".to_owned()),
+        ("exporter-de", "/cases/DE-2026-A/notification".to_owned()),
         ("customs-de", format!("/border?code={qr}")),
         ("customs-de", "/border".to_owned()),
         ("customs-de", "/shipments".to_owned()),

@@ -15,25 +15,32 @@ use crate::web::views::{date, route};
 use crate::web::{Ctx, WebError, WebResult, render, respond};
 use crate::world::World;
 
-/// The page.
+/// A printable document of a case (the movement document here, the notification in
+/// `notice.rs`): its Annex items, and the QR code of its ledger entry.
 #[derive(Template)]
 #[template(path = "document.html")]
-struct DocumentPage<'a> {
-    c: &'a Ctx,
-    case: String,
-    no: u32,
-    route: String,
-    rows: Vec<DocRow>,
-    payload: String,
-    svg: String,
+pub(super) struct DocumentPage<'a> {
+    pub(super) c: &'a Ctx,
+    pub(super) case: String,
+    /// The heading (`Movement document`).
+    pub(super) title: String,
+    /// The Annex it follows, above the heading.
+    pub(super) annex: String,
+    /// The line under the heading (case, shipment, route).
+    pub(super) subtitle: String,
+    pub(super) rows: Vec<DocRow>,
+    /// How to check it against the ledger, under the items.
+    pub(super) check: String,
+    pub(super) payload: String,
+    pub(super) svg: String,
 }
 
 /// One line of the printed document: its Annex V B item number (0 for the ledger's own
 /// lines), its label and its value.
 pub struct DocRow {
-    item: u8,
-    label: String,
-    value: String,
+    pub(super) item: u8,
+    pub(super) label: String,
+    pub(super) value: String,
 }
 
 /// The wire name of a body enum (`road`, `palletised`, `general`).
@@ -169,7 +176,7 @@ fn annex_v_b(c: &Ctx, w: &World, case: &Case, s: &Shipment, index: u64) -> Vec<D
 }
 
 /// The QR code of `payload` as an inline SVG element (dark modules on white, a quiet zone).
-pub fn qr_svg(payload: &str) -> Option<String> {
+pub(super) fn qr_svg(payload: &str) -> Option<String> {
     let code =
         qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
     let svg = code
@@ -220,9 +227,19 @@ async fn inner(ctx: &Ctx, state: &AppState, id: &str, no: u32) -> WebResult {
     Ok(render(&DocumentPage {
         c: ctx,
         case: case.id.clone(),
-        no,
-        route: route(n),
+        title: ctx.t.m("doc-title"),
+        annex: ctx.t.m("doc-annex"),
+        subtitle: format!(
+            "{} · {} · {}",
+            case.id,
+            ctx.t.m1("shipment-n", "n", no),
+            route(n)
+        ),
         rows,
+        check: format!(
+            "{} /border · wastetrail verify --qr '…' --server URL --log-key VKEY",
+            ctx.t.m("doc-check")
+        ),
         svg: qr_svg(&payload).unwrap_or_default(),
         payload,
     }))

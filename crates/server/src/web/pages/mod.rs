@@ -7,6 +7,7 @@ mod due;
 mod file;
 mod home;
 mod log;
+mod notice;
 mod registry;
 mod shipments;
 mod verify;
@@ -36,6 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/cases/{id}/document/{no}",
             web::get().to(document::document),
+        )
+        .route(
+            "/cases/{id}/notification",
+            web::get().to(notice::notification),
         )
         .route("/registry", web::get().to(registry::registry))
         .route("/registry/file/{type}", web::get().to(file::registry_form))
