@@ -44,7 +44,7 @@ pub struct DocRow {
 }
 
 /// The wire name of a body enum (`road`, `palletised`, `general`).
-fn wire(v: &impl serde::Serialize) -> String {
+pub(super) fn wire(v: &impl serde::Serialize) -> String {
     serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

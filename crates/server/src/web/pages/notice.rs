@@ -7,7 +7,7 @@ use wastetrail_basel::Case;
 use wastetrail_basel::body::Notification;
 use wastetrail_ledger::qr::MovementRef;
 
-use super::document::{DocRow, DocumentPage, qr_svg};
+use super::document::{DocRow, DocumentPage, qr_svg, wire};
 use crate::state::AppState;
 use crate::web::pages::cases::visible;
 use crate::web::views::{date, route};
@@ -59,14 +59,6 @@ async fn inner(ctx: &Ctx, state: &AppState, id: &str) -> WebResult {
         svg: qr_svg(&payload).unwrap_or_default(),
         payload,
     }))
-}
-
-/// The wire name of a body enum (`road`, `drums`, `general`).
-fn wire(v: &impl serde::Serialize) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// Every item of Annex V A, in its order; then who signed and which ledger entry.
