@@ -707,6 +707,30 @@ pub struct BorderCrossing {
     /// What crossed, as customs saw it (codes, quantity), if recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waste: Option<WasteSeen>,
+    /// What the officer found that differs from the movement document, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discrepancies: Option<Discrepancies>,
+}
+
+/// What a customs officer found at the border that differs from the movement document
+/// (Annex V B items 7, 10, 11). At least one member is given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Discrepancies {
+    /// The quantity found, in kilograms, where it differs from the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity_kg: Option<u64>,
+    /// The number of packages found, where it differs from the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packages: Option<u32>,
+    /// The state of the seals (broken, missing, numbers that do not match).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seals: Option<String>,
+    /// The vehicle found, where it is not the one documented (registration, vessel, wagon).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vehicle: Option<String>,
+    /// Anything else, in the officer's words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `receipt.confirmed`
@@ -719,6 +743,20 @@ pub struct ReceiptConfirmed {
     pub received_on: Date,
     /// Quantity received.
     pub quantity_kg: u64,
+    /// Of the quantity received, what the disposer rejects (partial or, when equal to
+    /// `quantity_kg`, full rejection); given together with `rejection_reasons`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected_kg: Option<u64>,
+    /// Why the disposer rejects (non-empty exactly when `rejected_kg` is given).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rejection_reasons: Vec<String>,
+}
+
+impl ReceiptConfirmed {
+    /// Is the whole quantity received rejected?
+    pub fn fully_rejected(&self) -> bool {
+        self.rejected_kg == Some(self.quantity_kg)
+    }
 }
 
 /// `disposal.completed`
@@ -1485,12 +1523,45 @@ fn read_border(v: &Value, path: &str, e: &mut Errs) -> Option<BorderCrossing> {
     let shipment_no = o.get("shipment_no", e, json::count);
     let on = o.get("on", e, json::date);
     let waste = o.get_opt("waste", e, illegal::read_waste_seen);
+    let discrepancies = o.get_opt("discrepancies", e, read_discrepancies);
     o.finish(e);
     Some(BorderCrossing {
         shipment_no: shipment_no?,
         on: on?,
         waste: waste?,
+        discrepancies: discrepancies?,
     })
+}
+
+fn read_discrepancies(v: &Value, path: &str, e: &mut Errs) -> Option<Discrepancies> {
+    let mut o = Obj::new(v, path, e);
+    let quantity_kg = o.get_opt("quantity_kg", e, json::kg);
+    let packages = o.get_opt("packages", e, json::count);
+    let seals = o.get_opt("seals", e, json::text);
+    let vehicle = o.get_opt("vehicle", e, json::text);
+    let note = o.get_opt("note", e, json::text);
+    o.finish(e);
+    let d = Discrepancies {
+        quantity_kg: quantity_kg?,
+        packages: packages?,
+        seals: seals?,
+        vehicle: vehicle?,
+        note: note?,
+    };
+    let empty = d.quantity_kg.is_none()
+        && d.packages.is_none()
+        && d.seals.is_none()
+        && d.vehicle.is_none()
+        && d.note.is_none();
+    if empty {
+        json::err(
+            e,
+            path,
+            "must name at least one discrepancy (quantity_kg, packages, seals, vehicle or note); leave it out when there is none",
+        );
+        return None;
+    }
+    Some(d)
 }
 
 fn read_receipt(v: &Value, path: &str, e: &mut Errs) -> Option<ReceiptConfirmed> {
@@ -1498,11 +1569,40 @@ fn read_receipt(v: &Value, path: &str, e: &mut Errs) -> Option<ReceiptConfirmed>
     let shipment_no = o.get("shipment_no", e, json::count);
     let received_on = o.get("received_on", e, json::date);
     let quantity_kg = o.get("quantity_kg", e, json::kg);
+    let rejected_kg = o.get_opt("rejected_kg", e, json::kg);
+    let reasons = o.get_opt("rejection_reasons", e, |v, p, e| {
+        json::nonempty_array(v, p, e, json::text)
+    });
     o.finish(e);
+    let (quantity_kg, rejected_kg, reasons) = (quantity_kg?, rejected_kg?, reasons?);
+    if let Some(r) = rejected_kg
+        && r > quantity_kg
+    {
+        json::err(
+            e,
+            &format!("{path}.rejected_kg"),
+            format!("must not exceed the {quantity_kg} kg received"),
+        );
+    }
+    match (rejected_kg, &reasons) {
+        (Some(_), None) => json::err(
+            e,
+            &format!("{path}.rejection_reasons"),
+            "must give the reasons for the rejection",
+        ),
+        (None, Some(_)) => json::err(
+            e,
+            &format!("{path}.rejected_kg"),
+            "must say how many kilograms are rejected when reasons are given",
+        ),
+        _ => {}
+    }
     Some(ReceiptConfirmed {
         shipment_no: shipment_no?,
         received_on: received_on?,
-        quantity_kg: quantity_kg?,
+        quantity_kg,
+        rejected_kg,
+        rejection_reasons: reasons.unwrap_or_default(),
     })
 }
 

@@ -231,6 +231,14 @@ fn samples() -> Vec<(StatementType, Value)> {
             json!({ "shipment_no": 1, "received_on": "2026-03-02", "quantity_kg": 7 }),
         ),
         (
+            StatementType::BorderEntered,
+            json!({ "shipment_no": 1, "on": "2026-03-02", "discrepancies": { "quantity_kg": 6, "packages": 3, "seals": "seal 2 broken", "vehicle": "AB-123-CD", "note": "n" } }),
+        ),
+        (
+            StatementType::ReceiptConfirmed,
+            json!({ "shipment_no": 1, "received_on": "2026-03-02", "quantity_kg": 7, "rejected_kg": 2, "rejection_reasons": ["wet", "mixed"] }),
+        ),
+        (
             StatementType::DisposalCompleted,
             json!({ "shipment_no": 1, "completed_on": "2026-03-02", "operation": "R4" }),
         ),
@@ -301,4 +309,67 @@ fn a_missing_required_field_is_named() {
             }
         }
     }
+}
+
+#[test]
+fn border_discrepancies_must_name_something_and_use_whole_numbers() {
+    let errs = parse_err(
+        StatementType::BorderExited,
+        &json!({ "shipment_no": 1, "on": "2026-03-02", "discrepancies": {} }),
+    );
+    assert_eq!(paths(&errs), vec!["$.discrepancies"]);
+    assert!(errs[0].message.contains("at least one"), "{errs:#?}");
+    let errs = parse_err(
+        StatementType::BorderExited,
+        &json!({ "shipment_no": 1, "on": "2026-03-02", "discrepancies": { "quantity_kg": 1.5, "packages": 0, "colour": "red" } }),
+    );
+    assert_eq!(
+        paths(&errs),
+        vec![
+            "$.discrepancies.quantity_kg",
+            "$.discrepancies.packages",
+            "$.discrepancies.colour"
+        ]
+    );
+}
+
+#[test]
+fn a_rejection_needs_its_reasons_and_cannot_exceed_what_was_received() {
+    let receipt = |extra: Value| {
+        let mut v = json!({ "shipment_no": 1, "received_on": "2026-03-02", "quantity_kg": 7 });
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        v
+    };
+    let errs = parse_err(
+        StatementType::ReceiptConfirmed,
+        &receipt(json!({ "rejected_kg": 8, "rejection_reasons": ["wet"] })),
+    );
+    assert_eq!(paths(&errs), vec!["$.rejected_kg"]);
+    assert!(errs[0].message.contains("7 kg"), "{errs:#?}");
+    let errs = parse_err(
+        StatementType::ReceiptConfirmed,
+        &receipt(json!({ "rejected_kg": 7 })),
+    );
+    assert_eq!(paths(&errs), vec!["$.rejection_reasons"]);
+    let errs = parse_err(
+        StatementType::ReceiptConfirmed,
+        &receipt(json!({ "rejection_reasons": ["wet"] })),
+    );
+    assert_eq!(paths(&errs), vec!["$.rejected_kg"]);
+    let errs = parse_err(
+        StatementType::ReceiptConfirmed,
+        &receipt(json!({ "rejected_kg": 1, "rejection_reasons": [] })),
+    );
+    assert_eq!(paths(&errs), vec!["$.rejection_reasons"]);
+    let full = Body::parse(
+        StatementType::ReceiptConfirmed,
+        &receipt(json!({ "rejected_kg": 7, "rejection_reasons": ["not as notified"] })),
+    )
+    .unwrap();
+    let Body::ReceiptConfirmed(r) = full else {
+        panic!("{full:?}")
+    };
+    assert!(r.fully_rejected());
 }

@@ -9,7 +9,7 @@ use fantoccini::Locator;
 
 use crate::support::{Browser, World};
 
-async fn as_participant(w: &World, id: &str) -> Browser {
+pub async fn as_participant(w: &World, id: &str) -> Browser {
     let b = w.browser(1280, 1000).await;
     b.sign_in(&w.key(id)).await;
     b
@@ -25,7 +25,7 @@ async fn review_and_sign(b: &Browser, fields: &[(&str, &str)]) -> u64 {
 }
 
 /// The QR payload of shipment `no` as the case page shows it.
-async fn document_code(b: &Browser, case: &str, no: u32) -> String {
+pub async fn document_code(b: &Browser, case: &str, no: u32) -> String {
     b.open(&format!("/cases/{case}")).await;
     let el =
         b.c.wait()

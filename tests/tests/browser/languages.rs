@@ -59,7 +59,7 @@ pub async fn french_and_spanish_pages_have_no_english_left(w: Arc<World>) {
         let b = w.browser(1280, 1000).await;
         // The language comes from Accept-Language too; here the visible switch sets it.
         b.open(&format!("/lang/{lang}?next=/")).await;
-        for path in ["/", "/signin", "/no-such-page", "/log"] {
+        for path in ["/", "/signin", "/no-such-page", "/log", "/verify"] {
             check(&b, lang, path, &phrases).await;
         }
         b.sign_in(&w.key("exporter-de")).await;
@@ -69,6 +69,8 @@ pub async fn french_and_spanish_pages_have_no_english_left(w: Arc<World>) {
             format!("/cases/DE-{year}-0003"),
             "/notifications/new".to_owned(),
             format!("/cases/DE-{year}-0002/file/movement.started"),
+            format!("/cases/DE-{year}-0002/notification"),
+            format!("/cases/DE-{year}-0002/document/1"),
         ] {
             check(&b, lang, &path, &phrases).await;
         }
@@ -90,6 +92,7 @@ pub async fn french_and_spanish_pages_have_no_english_left(w: Arc<World>) {
                     "/border".to_owned(),
                     format!("/border?code={unknown}"),
                     "/shipments".to_owned(),
+                    format!("/cases/DE-{year}-0002/file/border.exited"),
                 ],
             ),
             (
@@ -104,6 +107,13 @@ pub async fn french_and_spanish_pages_have_no_english_left(w: Arc<World>) {
                 vec![
                     "/shipments".to_owned(),
                     format!("/cases/DE-{year}-0002/file/receipt.confirmed"),
+                ],
+            ),
+            (
+                "auditor",
+                vec![
+                    format!("/cases?state=DE&code=A1181&from={year}-01-01"),
+                    format!("/cases/DE-{year}-0002"),
                 ],
             ),
         ] {

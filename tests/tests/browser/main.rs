@@ -10,14 +10,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod canonical;
+mod closing;
 mod custody;
 mod languages;
+mod print;
 mod privacy;
 mod refusal;
 mod registry;
 mod screenshots;
 mod signin;
 mod support;
+mod verify;
 mod whole_case;
 
 use std::future::Future;
@@ -72,8 +75,34 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "a_carrier_and_the_disposer_walk_a_shipment_to_completion",
         |w| Box::pin(custody::a_carrier_and_the_disposer_walk_a_shipment_to_completion(w)),
     ),
+    (
+        "customs_sees_an_unconsented_movement_red_with_its_citation",
+        |w| Box::pin(closing::customs_sees_an_unconsented_movement_red_with_its_citation(w)),
+    ),
+    (
+        "a_movement_code_verifies_green_in_the_browser_and_tampering_turns_it_red",
+        |w| {
+            Box::pin(
+                verify::a_movement_code_verifies_green_in_the_browser_and_tampering_turns_it_red(w),
+            )
+        },
+    ),
+    (
+        "the_printed_movement_document_has_every_annex_item_and_its_qr_code_decodes",
+        |w| {
+            Box::pin(
+                print::the_printed_movement_document_has_every_annex_item_and_its_qr_code_decodes(
+                    w,
+                ),
+            )
+        },
+    ),
     ("screenshots_of_the_main_pages", |w| {
         Box::pin(screenshots::screenshots_of_the_main_pages(w))
+    }),
+    // After the screenshots, which show the general case still open.
+    ("the_general_case_is_walked_to_its_close", |w| {
+        Box::pin(closing::the_general_case_is_walked_to_its_close(w))
     }),
 ];
 

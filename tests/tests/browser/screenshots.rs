@@ -15,8 +15,26 @@ async fn shoot(b: &Browser, dir: &Path, name: &str, size: &str) {
     b.screenshot(&dir.join(format!("{name}-{size}.png"))).await;
 }
 
+/// The screenshot directory, when screenshots are asked for.
+pub fn dir() -> Option<PathBuf> {
+    std::env::var_os("WASTETRAIL_SCREENSHOTS").map(PathBuf::from)
+}
+
+/// Scrolls the element with `id` to the top of the window and shoots `name` at both sizes'
+/// current window (the caller's browser).
+pub async fn shoot_at(b: &Browser, id: &str, name: &str, size: &str) {
+    let Some(dir) = dir() else { return };
+    b.c.execute(
+        "document.getElementById(arguments[0])?.scrollIntoView({block: 'start'});",
+        vec![serde_json::json!(id)],
+    )
+    .await
+    .expect("scroll");
+    shoot(b, &dir, name, size).await;
+}
+
 pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
-    let Some(dir) = std::env::var_os("WASTETRAIL_SCREENSHOTS").map(PathBuf::from) else {
+    let Some(dir) = dir() else {
         return;
     };
     std::fs::create_dir_all(&dir).unwrap();
@@ -29,6 +47,9 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         shoot(&b, &dir, "signin", size).await;
         b.open("/log").await;
         shoot(&b, &dir, "public-log", size).await;
+        // Verify in the browser, anonymous: green for a real document code, red for a forged one.
+        b.open("/verify").await;
+        shoot(&b, &dir, "verify", size).await;
         b.sign_in(&w.key("exporter-de")).await;
         shoot(&b, &dir, "exporter-cases", size).await;
         b.open(&format!("/cases/DE-{year}-0002")).await;
@@ -81,6 +102,19 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         b.open(&format!("/cases/DE-{year}-0002/document/1")).await;
         b.wait_text("Movement document").await;
         shoot(&b, &dir, "movement-document", size).await;
+        b.open(&format!("/cases/DE-{year}-0002/notification")).await;
+        b.wait_text("Notification of a transboundary movement")
+            .await;
+        shoot(&b, &dir, "notification-document", size).await;
+        b.sign_out().await;
+        b.open(&format!("/verify?code={code}")).await;
+        b.wait_text("Proven: in the ledger").await;
+        shoot_at(&b, "verify-result", "verify-green", size).await;
+        let forged = code.replacen(":", ":9", 1);
+        b.open(&format!("/verify?code={forged}")).await;
+        b.wait_text("Not proven").await;
+        shoot_at(&b, "verify-result", "verify-red", size).await;
+        b.sign_in(&w.key("customs-nl")).await;
         b.open(&format!("/border?code={code}")).await;
         b.wait_text("In the ledger and consented").await;
         shoot(&b, &dir, "border-green", size).await;
@@ -89,6 +123,11 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         shoot(&b, &dir, "border-red", size).await;
         b.open("/shipments").await;
         shoot(&b, &dir, "customs-shipments", size).await;
+        b.open(&format!(
+            "/cases/DE-{year}-0002/file/border.entered?shipment=2"
+        ))
+        .await;
+        shoot_at(&b, "f-discrepancies-quantity_kg", "border-entry-form", size).await;
         b.sign_out().await;
         b.sign_in(&w.key("carrier-de")).await;
         b.open("/shipments").await;
@@ -101,6 +140,17 @@ pub async fn screenshots_of_the_main_pages(w: Arc<World>) {
         b.open(&format!("/cases/DE-{year}-0002/file/receipt.confirmed"))
             .await;
         shoot(&b, &dir, "receipt-form", size).await;
+        shoot_at(&b, "f-rejected_kg", "receipt-rejection", size).await;
+        // The auditor: all cases with filters, a case's flags and timeline, the charts.
+        b.sign_out().await;
+        b.sign_in(&w.key("auditor")).await;
+        b.open(&format!("/cases?state=NL&code=A1181&from={year}-01-01"))
+            .await;
+        shoot(&b, &dir, "auditor-cases", size).await;
+        b.open(&format!("/cases/DE-{year}-0001")).await;
+        shoot_at(&b, "chain", "auditor-timeline", size).await;
+        b.open("/log").await;
+        shoot_at(&b, "charts", "auditor-charts", size).await;
         b.close().await;
     }
 }

@@ -50,6 +50,11 @@ pub const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../static/border.js"),
     },
     Asset {
+        name: "verify.js",
+        content_type: JS,
+        bytes: include_bytes!("../../static/verify.js"),
+    },
+    Asset {
         name: "print.js",
         content_type: JS,
         bytes: include_bytes!("../../static/print.js"),

@@ -48,6 +48,11 @@ impl User {
         )
     }
 
+    /// Is this participant an auditor (reads every case)?
+    pub fn is_auditor(&self) -> bool {
+        self.kind == ParticipantKind::Auditor
+    }
+
     /// Is this participant a customs office?
     pub fn is_customs(&self) -> bool {
         self.kind == ParticipantKind::CustomsOffice

@@ -302,6 +302,10 @@ fn custody_step(kind: StatementType, e: &Env) -> Vec<Section> {
         }
         T::BorderExited | T::BorderEntered => {
             fields.push(e.f("on", Input::Date).req().val(today));
+            return vec![
+                Section::new(String::new(), fields),
+                Section::new(c.t.m("sec-discrepancies"), discrepancy_fields(e)),
+            ];
         }
         T::ReceiptConfirmed => {
             fields.push(e.f("received_on", Input::Date).req().val(today));
@@ -311,6 +315,16 @@ fn custody_step(kind: StatementType, e: &Env) -> Vec<Section> {
                     .val(doc.map(|d| d.quantity_kg.to_string()).unwrap_or_default())
                     .hint(c.t.m("hint-received-kg")),
             );
+            let rejection = vec![
+                e.f("rejected_kg", Input::Number)
+                    .hint(c.t.m("hint-rejected-kg")),
+                e.f("rejection_reasons", Input::Lines)
+                    .hint(c.t.m("hint-rejection-reasons")),
+            ];
+            return vec![
+                Section::new(String::new(), fields),
+                Section::new(c.t.m("sec-rejection"), rejection),
+            ];
         }
         T::DisposalCompleted => {
             fields.push(e.f("completed_on", Input::Date).req().val(today));
@@ -323,6 +337,21 @@ fn custody_step(kind: StatementType, e: &Env) -> Vec<Section> {
         _ => {}
     }
     vec![Section::new(String::new(), fields)]
+}
+
+/// What a customs officer may note at the border where the shipment differs from its
+/// movement document; all optional, left out of the body when blank.
+fn discrepancy_fields(e: &Env) -> Vec<Field> {
+    let c = e.c;
+    vec![
+        e.f("discrepancies.quantity_kg", Input::Number)
+            .hint(c.t.m("hint-discrepancy-kg")),
+        e.f("discrepancies.packages", Input::Number)
+            .hint(c.t.m("hint-discrepancy-packages")),
+        e.f("discrepancies.seals", Input::Text),
+        e.f("discrepancies.vehicle", Input::Text),
+        e.f("discrepancies.note", Input::Area),
+    ]
 }
 
 /// Completes a body with what the form does not ask: the key id of a public key

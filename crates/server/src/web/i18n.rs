@@ -294,6 +294,17 @@ mod tests {
                     "left",
                     "shipments",
                     "who",
+                    "what",
+                    "v",
+                    "kg",
+                    "reasons",
+                    "hash",
+                    "size",
+                    "origin",
+                    "key",
+                    "status",
+                    "log",
+                    "code",
                 ] {
                     args.set(v, FluentValue::from("x"));
                 }

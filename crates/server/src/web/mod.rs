@@ -1,12 +1,14 @@
-//! The web front end: server-rendered HTML pages for exporters and competent authorities
-//! over the same log, rules and sessions as the JSON API.
+//! The web front end: server-rendered HTML pages for exporters, competent authorities,
+//! customs, carriers, disposers and auditors over the same log, rules and sessions as the
+//! JSON API.
 //!
 //! **How it is built.** One askama template struct per page and fragment
 //! (`crates/server/templates/`, compiled into the binary and auto-escaped); every
 //! user-facing string comes from the Fluent catalogs of [`i18n`] (English, French, Spanish);
 //! the style sheet and the few scripts are embedded ([`assets`]). Plain JavaScript runs only
 //! where the browser must act: reading the key file and signing the login challenge
-//! (`signin.js`), sealing and signing a statement (`sign.js`, `wt.js`). No framework, no
+//! (`signin.js`), sealing and signing a statement (`sign.js`, `wt.js`), scanning a QR code
+//! (`border.js`), checking a proof against the log key (`verify.js`). No framework, no
 //! CDN, no inline script or style: the Content-Security-Policy ([`CSP`]) forbids them.
 //!
 //! **Keys stay in the browser.** The private key is imported by WebCrypto as a
@@ -23,6 +25,7 @@
 
 pub mod assets;
 mod case_view;
+mod charts;
 pub mod ctx;
 mod fields;
 mod filings;
@@ -30,6 +33,7 @@ mod forms;
 pub mod i18n;
 mod pages;
 mod sign;
+mod timeline;
 mod views;
 
 use actix_web::http::{StatusCode, header};

@@ -398,12 +398,44 @@ async fn the_border_check_answers_green_or_red_and_each_party_sees_its_next_step
             .unwrap()
             .contains("script-src 'self'")
     );
+    // Every item of Annex V B, 1 to 14, in order, then the ledger entry.
+    let items: Vec<u8> = doc
+        .match_indices("<span class=\"doc-item\">")
+        .map(|(i, m)| {
+            let rest = &doc[i + m.len()..];
+            rest[..rest.find('.').unwrap()].parse().unwrap()
+        })
+        .collect();
+    let mut distinct = items.clone();
+    distinct.dedup();
+    assert_eq!(distinct, (1..=14).collect::<Vec<u8>>(), "{items:?}");
+    assert!(
+        doc.contains("Ledger entry") && doc.contains("Not yet received; notified operation R4")
+    );
+    // The printable notification: every item of Annex V A, 1 to 21, in order.
+    let (status, _, notice) = page(&app, "ca-nl", "/cases/DE-2026-A/notification").await;
+    assert_eq!(status, StatusCode::OK, "{notice}");
+    let items: Vec<u8> = notice
+        .match_indices("<span class=\"doc-item\">")
+        .map(|(i, m)| {
+            let rest = &notice[i + m.len()..];
+            rest[..rest.find('.').unwrap()].parse().unwrap()
+        })
+        .collect();
+    let mut distinct = items.clone();
+    distinct.dedup();
+    assert_eq!(distinct, (1..=21).collect::<Vec<u8>>(), "{items:?}");
+    assert!(notice.contains("Annex V A") && notice.contains("C-2026-001"));
+    assert!(notice.contains("<svg role=\"img\" class=\"qr-code\""));
+    let (status, _, _) = page(&app, "exporter-de-2", "/cases/DE-2026-A/notification").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = page(&app, "exporter-de-2", "/cases/DE-2026-A/document/1").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Every new page with its assets stays within 100 KB.
     for (who, path) in [
         ("exporter-de", "/cases/DE-2026-A/document/1".to_owned()),
+        ("exporter-de", "/cases/DE-2026-A/notification".to_owned()),
         ("customs-de", format!("/border?code={qr}")),
         ("customs-de", "/border".to_owned()),
         ("customs-de", "/shipments".to_owned()),
@@ -439,4 +471,150 @@ async fn the_public_log_page_shows_the_checkpoint_and_how_to_verify_it() {
     assert!(!html.contains("DE-2026-A"));
     let bytes = weight(&app, "exporter-de", "/log").await;
     assert!(bytes <= 100_000, "/log: {bytes} bytes");
+    // The verify page: public, shows the log key it checks against, within the budget.
+    let r = app.get("/verify").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let info: Value = app.get("/api/v1/log").await.json().await.unwrap();
+    let vkey = info["vkey"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("id=\"verify-vkey\">{vkey}<")),
+        "{html}"
+    );
+    assert!(html.contains("/static/verify.js"));
+    let bytes = weight(&app, "auditor-1", "/verify").await;
+    assert!(bytes <= 100_000, "/verify: {bytes} bytes");
+    // Charts over all cases for auditors only; nobody else gets figures about cases.
+    let (_, _, audit) = page(&app, "auditor-1", "/log").await;
+    let charts = &audit[audit.find("id=\"charts\"").expect("charts for the auditor")..];
+    assert_eq!(
+        charts.matches("<svg class=\"chart\"").count(),
+        4,
+        "{charts}"
+    );
+    assert!(charts.contains(">Transmitted<"), "{charts}");
+    assert!(!charts.contains(" style="));
+    for who in ["exporter-de", "ca-de"] {
+        let (_, _, html) = page(&app, who, "/log").await;
+        assert!(!html.contains("id=\"charts\""), "{who}");
+    }
+    assert!(!app.get("/log").await.text().await.unwrap().contains("<svg"));
+    let bytes = weight(&app, "auditor-1", "/log").await;
+    assert!(bytes <= 100_000, "/log for auditors: {bytes} bytes");
+    let bytes = weight(&app, "auditor-1", "/cases?state=DE").await;
+    assert!(bytes <= 100_000, "/cases: {bytes} bytes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn border_discrepancies_and_a_rejection_show_on_the_case_timeline() {
+    let (mut app, c) = ready().await;
+    let started = app
+        .ok(&c.exporter, "movement.started", "DE-2026-A", c.movement(1))
+        .await;
+    // The forms ask for them.
+    let (_, _, form) = page(
+        &app,
+        "customs-de",
+        "/cases/DE-2026-A/file/border.exited?shipment=1",
+    )
+    .await;
+    for name in ["quantity_kg", "packages", "seals", "vehicle", "note"] {
+        assert!(
+            form.contains(&format!("name=\"discrepancies.{name}\"")),
+            "{name}: {form}"
+        );
+    }
+    let exit = app
+        .ok(
+            &c.customs_de,
+            "border.exited",
+            "DE-2026-A",
+            json!({ "shipment_no": 1, "on": today(), "discrepancies": { "packages": 19, "seals": "seal 4411 broken" } }),
+        )
+        .await;
+    let (_, _, form) = page(
+        &app,
+        "disposer-nl",
+        "/cases/DE-2026-A/file/receipt.confirmed",
+    )
+    .await;
+    assert!(form.contains("name=\"rejected_kg\"") && form.contains("name=\"rejection_reasons\""));
+    let receipt = app
+        .ok(
+            &c.disposer,
+            "receipt.confirmed",
+            "DE-2026-A",
+            json!({ "shipment_no": 1, "received_on": today(), "quantity_kg": 20000, "rejected_kg": 1500, "rejection_reasons": ["wet boards", "mixed with batteries"] }),
+        )
+        .await;
+    // A rejection without reasons never reaches the log.
+    let size = app.tree_size().await;
+    let (status, _) = app
+        .file(
+            &c.disposer,
+            "receipt.confirmed",
+            "DE-2026-A",
+            json!({ "shipment_no": 2, "received_on": today(), "quantity_kg": 20000, "rejected_kg": 5 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.tree_size().await, size);
+
+    let (_, _, html) = page(&app, "auditor-1", "/cases/DE-2026-A").await;
+    let timeline = &html[html.find("id=\"timeline\"").unwrap()..];
+    assert!(
+        timeline.contains("Discrepancies: 19 packages counted; seals: seal 4411 broken"),
+        "{timeline}"
+    );
+    assert!(timeline.contains("Rejected 1500 kg: wet boards; mixed with batteries"));
+    assert!(timeline.contains("(Customs office, DE)") && timeline.contains("(Disposer, NL)"));
+    for v in [&started, &exit, &receipt] {
+        let i = v["index"].as_u64().unwrap();
+        assert!(timeline.contains(&format!("data-index=\"{i}\"")), "{i}");
+    }
+    assert!(timeline.contains("Yes, it may start"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auditors_filter_all_cases_and_see_a_cases_flags() {
+    let (mut app, c) = ready().await;
+    app.ok(&c.exporter, "movement.started", "DE-2026-A", c.movement(1))
+        .await;
+    // Received far less than documented: a material deviation (Art. 9(1)(d)).
+    app.ok(
+        &c.disposer,
+        "receipt.confirmed",
+        "DE-2026-A",
+        json!({ "shipment_no": 1, "received_on": today(), "quantity_kg": 12000 }),
+    )
+    .await;
+    let listed = |html: &str| html.contains("href=\"/cases/DE-2026-A\"");
+    let today = today();
+    for (query, want) in [
+        ("", true),
+        ("?state=BE", true),
+        ("?state=nl", true),
+        ("?state=FR", false),
+        ("?code=A1181", true),
+        ("?code=Y49", false),
+        ("?status=transmitted&code=a1181", true),
+        ("?status=completed", false),
+        (&format!("?from={today}&to={today}") as &str, true),
+        ("?from=2999-01-01", false),
+        ("?to=2000-01-01", false),
+    ] {
+        let (status, _, html) = page(&app, "auditor-1", &format!("/cases{query}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(listed(&html), want, "{query}");
+        assert!(html.contains("All cases"));
+    }
+    // Someone with no part in the case does not see it, whatever the filter.
+    let (_, _, html) = page(&app, "exporter-de-2", "/cases?state=DE").await;
+    assert!(!listed(&html));
+    let (_, _, html) = page(&app, "auditor-1", "/cases/DE-2026-A").await;
+    let flags = &html[html.find("id=\"flags\"").unwrap()..];
+    assert!(
+        flags.contains("ART9-01") && flags.contains("Basel Art. 9"),
+        "{flags}"
+    );
 }

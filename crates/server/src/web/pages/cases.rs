@@ -8,7 +8,8 @@ use wastetrail_basel::{Case, Decision, Outcome, Phase, StatementType, Verdict};
 use crate::state::AppState;
 use crate::web::case_view::{self, Allowance, Waiting};
 use crate::web::ctx::User;
-use crate::web::views::{date, phase_badge, route, rule_sentence, type_key};
+use crate::web::timeline::{TimelineRow, timeline};
+use crate::web::views::{date, phase_badge, route, rule_sentence};
 use crate::web::{Ctx, WebError, WebResult, render, respond};
 use crate::world::{CaseState, World, roles_in};
 
@@ -30,15 +31,62 @@ pub struct Row {
 struct Cases<'a> {
     c: &'a Ctx,
     authority: bool,
+    auditor: bool,
+    state: String,
+    code: String,
+    from: String,
+    to: String,
     mine: Vec<Row>,
     others: Vec<Row>,
     statuses: Vec<(String, String, bool)>,
 }
 
-/// Filters of the list.
-#[derive(Deserialize)]
+/// Filters of the list (every one optional; an empty value does not filter).
+#[derive(Default, Deserialize)]
 pub struct ListQuery {
+    /// The case status (`phase-…` suffix).
     status: Option<String>,
+    /// A State concerned (export, transit or import), ISO 3166-1 alpha-2.
+    state: Option<String>,
+    /// A Basel waste code of the notification.
+    code: Option<String>,
+    /// Submitted on or after this date (`YYYY-MM-DD`).
+    from: Option<String>,
+    /// Submitted on or before this date (`YYYY-MM-DD`).
+    to: Option<String>,
+}
+
+/// A filter value, trimmed; `None` when empty.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl ListQuery {
+    /// Does the case pass every filter given? Dates compare as `YYYY-MM-DD` text.
+    pub fn matches(&self, case: &Case) -> bool {
+        let n = case.notification.as_ref();
+        let status =
+            given(&self.status).is_none_or(|f| phase_badge(case.phase).0 == format!("phase-{f}"));
+        let state = given(&self.state).is_none_or(|f| {
+            n.is_some_and(|n| {
+                n.states_concerned()
+                    .iter()
+                    .any(|c| c.as_str().eq_ignore_ascii_case(f))
+            })
+        });
+        let code = given(&self.code).is_none_or(|f| {
+            n.is_some_and(|n| {
+                n.waste
+                    .codes
+                    .iter()
+                    .any(|c| c.as_str().eq_ignore_ascii_case(f))
+            })
+        });
+        let submitted = case.submitted_on.map(date);
+        let from = given(&self.from).is_none_or(|f| submitted.as_deref().is_some_and(|d| d >= f));
+        let to = given(&self.to).is_none_or(|f| submitted.as_deref().is_some_and(|d| d <= f));
+        status && state && code && from && to
+    }
 }
 
 /// The sentence of something a case waits for.
@@ -108,7 +156,7 @@ async fn list_inner(ctx: &Ctx, state: &AppState, q: &ListQuery) -> WebResult {
     let rows: Vec<Row> = w
         .cases
         .values()
-        .filter(|cs| filter.is_empty() || phase_badge(cs.case.phase).0 == format!("phase-{filter}"))
+        .filter(|cs| q.matches(&cs.case))
         .filter_map(|cs| row(ctx, state, &w, cs, u))
         .collect();
     let (mine, others) = rows.into_iter().partition(|r| r.mine);
@@ -125,6 +173,11 @@ async fn list_inner(ctx: &Ctx, state: &AppState, q: &ListQuery) -> WebResult {
     Ok(render(&Cases {
         c: ctx,
         authority: u.is_authority(),
+        auditor: u.kind == wastetrail_basel::ParticipantKind::Auditor,
+        state: q.state.clone().unwrap_or_default(),
+        code: q.code.clone().unwrap_or_default(),
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
         mine,
         others,
         statuses,
@@ -238,12 +291,29 @@ fn allowance_view(c: &Ctx, a: &Allowance) -> AllowanceView {
     AllowanceView { title, lines }
 }
 
-/// A timeline entry.
-pub struct EntryRow {
-    index: u64,
-    kind: String,
-    actor: String,
-    at: String,
+/// An irregularity of a shipment (illegal traffic, a material deviation), with its rule.
+pub struct FlagRow {
+    shipment: String,
+    on: String,
+    rule: &'static str,
+    citation: &'static str,
+    sentence: String,
+}
+
+/// Every irregularity recorded on the case's shipments, in shipment order.
+fn flags(c: &Ctx, case: &Case) -> Vec<FlagRow> {
+    case.shipments
+        .values()
+        .flat_map(|s| {
+            s.irregularities.iter().map(|i| FlagRow {
+                shipment: c.t.m1("shipment-n", "n", s.shipment_no),
+                on: date(i.on),
+                rule: i.rule_id.as_str(),
+                citation: i.citation,
+                sentence: rule_sentence(&c.t, i.rule_id),
+            })
+        })
+        .collect()
 }
 
 /// The page of one case.
@@ -263,7 +333,8 @@ struct CasePage<'a> {
     answers: Vec<AnswerRow>,
     shipments: Vec<ShipmentRow>,
     due: Vec<DueRow>,
-    timeline: Vec<EntryRow>,
+    timeline: Vec<TimelineRow>,
+    flags: Vec<FlagRow>,
     filed: Option<String>,
 }
 
@@ -350,20 +421,8 @@ async fn show_inner(ctx: &Ctx, state: &AppState, id: &str, filed: Option<u64>) -
                 overdue: o.overdue,
             })
             .collect(),
-        timeline: cs
-            .entries
-            .iter()
-            .filter_map(|&i| usize::try_from(i).ok().and_then(|i| w.entries.get(i)))
-            .map(|e| EntryRow {
-                index: e.index,
-                kind: ctx.t.m(type_key(&e.kind)),
-                actor: w
-                    .registry
-                    .get(&e.actor)
-                    .map_or_else(|| e.actor.clone(), |p| p.name.clone()),
-                at: e.integrated_at.replace('T', " ").replace('Z', " UTC"),
-            })
-            .collect(),
+        timeline: timeline(ctx, state, &w, cs).await,
+        flags: flags(ctx, case),
         filed: filed.map(|i| i.to_string()),
     };
     Ok(render(&page))

@@ -7,8 +7,10 @@ mod due;
 mod file;
 mod home;
 mod log;
+mod notice;
 mod registry;
 mod shipments;
+mod verify;
 
 use actix_web::web;
 
@@ -31,9 +33,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/border", web::get().to(border::border))
         .route("/shipments", web::get().to(shipments::shipments))
         .route("/log", web::get().to(log::log))
+        .route("/verify", web::get().to(verify::verify))
         .route(
             "/cases/{id}/document/{no}",
             web::get().to(document::document),
+        )
+        .route(
+            "/cases/{id}/notification",
+            web::get().to(notice::notification),
         )
         .route("/registry", web::get().to(registry::registry))
         .route("/registry/file/{type}", web::get().to(file::registry_form))
